@@ -1,0 +1,1 @@
+"""Chart functions: pure (rows in, Altair chart out), one registered theme."""

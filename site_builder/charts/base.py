@@ -1,0 +1,103 @@
+"""Generic chart shapes used by every page. Each function is pure: it takes the rows
+that will also be published as the chart's CSV and returns an Altair chart.
+
+Row fields the functions read are named by arguments; dates are ISO strings and are
+drawn on a UTC time scale so that no time zone shifts a quarter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+
+from site_builder.charts.theme import DASHES, MUTED, PALETTE, SHAPES, WIDTH, enable
+
+Row = dict[str, Any]
+
+
+def _scales(series: Sequence[str]) -> tuple[alt.Scale, alt.Scale, alt.Scale]:
+    n = len(series)
+    return (
+        alt.Scale(domain=list(series), range=[PALETTE[i % len(PALETTE)] for i in range(n)]),
+        alt.Scale(domain=list(series), range=[DASHES[i % len(DASHES)] for i in range(n)]),
+        alt.Scale(domain=list(series), range=[SHAPES[i % len(SHAPES)] for i in range(n)]),
+    )
+
+
+def _events_layer(events: Sequence[Row]) -> list[alt.Chart]:
+    """Dated events (policy or method changes) as labelled vertical rules."""
+    if not events:
+        return []
+    data = alt.Data(values=[{"date": e["date"], "label": e["label"]} for e in events])
+    base = alt.Chart(data)
+    rule = base.mark_rule(strokeDash=[3, 3], color=MUTED, strokeWidth=1.2).encode(
+        x=alt.X("date:T", scale=alt.Scale(type="utc")))
+    text = base.mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11, color=MUTED).encode(
+        x=alt.X("date:T", scale=alt.Scale(type="utc")), y=alt.value(2), text="label:N")
+    return [rule, text]
+
+
+def time_lines(rows: Sequence[Row], *, x: str, y: str, series: str, y_title: str, y_format: str,
+               title: str, events: Sequence[Row] = (), height: int = 300,
+               y_zero: bool = True) -> alt.LayerChart:
+    """One line per series over time, points on every published value, dashes per series."""
+    enable()
+    names = list(dict.fromkeys(r[series] for r in rows))
+    color, dash, shape = _scales(names)
+    base = alt.Chart(alt.Data(values=list(rows)))
+    enc = {
+        "x": alt.X(f"{x}:T", title=None, scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y", tickCount="year")),
+        "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=y_zero)),
+        "color": alt.Color(f"{series}:N", scale=color, title=None),
+    }
+    line = base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, title=None))
+    points = base.mark_point(filled=True).encode(**enc, shape=alt.Shape(f"{series}:N", scale=shape, title=None))
+    layers = [line, points, *_events_layer(events)]
+    return alt.layer(*layers).properties(width=WIDTH, height=height, title=title)
+
+
+def hbars(rows: Sequence[Row], *, category: str, value: str, x_title: str, x_format: str, title: str,
+          color: str | None = None, label: str | None = None, sort: Sequence[str] | None = None) -> alt.LayerChart:
+    """Horizontal bars, one per category, with the value written at the bar end."""
+    enable()
+    cats = list(sort) if sort else list(dict.fromkeys(r[category] for r in rows))
+    base = alt.Chart(alt.Data(values=list(rows)))
+    y = alt.Y(f"{category}:N", title=None, sort=cats, axis=alt.Axis(labelLimit=260))
+    enc: dict[str, Any] = {"y": y, "x": alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=x_format))}
+    if color:
+        names = list(dict.fromkeys(r[color] for r in rows))
+        cscale, _, _ = _scales(names)
+        enc["color"] = alt.Color(f"{color}:N", scale=cscale, title=None)
+        enc["yOffset"] = alt.YOffset(f"{color}:N", sort=names)
+    bars = base.mark_bar().encode(**enc)
+    text_enc = {k: v for k, v in enc.items() if k != "color"}
+    text = base.mark_text(align="left", dx=3, fontSize=11).encode(**text_enc, text=f"{label or value}:N")
+    n_bars = len(rows)
+    return alt.layer(bars, text).properties(width=WIDTH - 280, height=max(60, 22 * n_bars), title=title)
+
+
+def facet_lines(rows: Sequence[Row], *, x: str, y: str, series: str, facet: str, y_title: str,
+                title: str) -> alt.FacetChart:
+    """Small multiples: one panel per facet value, each with its own y scale (values in
+    different panels are not on a common scale and must not be compared by height)."""
+    enable()
+    names = list(dict.fromkeys(r[series] for r in rows))
+    color, dash, shape = _scales(names)
+    enc = {
+        "x": alt.X(f"{x}:T", title=None, scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y", tickCount="year")),
+        "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="~s")),
+        "color": alt.Color(f"{series}:N", scale=color, title=None),
+    }
+    base = alt.Chart()
+    layered = alt.layer(
+        base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, title=None)),
+        base.mark_point(filled=True).encode(**enc, shape=alt.Shape(f"{series}:N", scale=shape, title=None)),
+    ).properties(width=WIDTH - 40, height=130)
+    facets = list(dict.fromkeys(r[facet] for r in rows))
+    chart = alt.FacetChart(
+        data=alt.Data(values=list(rows)), spec=layered,
+        facet=alt.Facet(f"{facet}:N", title=None, sort=facets), columns=1,
+    ).resolve_scale(y="independent")
+    return chart.properties(title=title)

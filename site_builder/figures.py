@@ -1,0 +1,198 @@
+"""A figure is everything a reader gets for one chart: title, one-sentence takeaway,
+generated description, the data table, the sources used and the downloads (SVG, PNG,
+Vega-Lite JSON, CSV of exactly the rows shown).
+
+A figure holds its chart as a :class:`ChartCall` (a pure chart function and its
+arguments), built only when needed. Rendered files are cached under the hash of that call,
+the chart code and the library versions, so an unchanged chart costs nothing to rebuild.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+
+from site_builder.errors import BuildError
+
+VL_VERSION = "6.4"
+PNG_SCALE = 2
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a figure's data table.
+
+    ``kind``: text | count | num | value (linked to the row's document) | prev_value
+    (linked to the row's earlier document, for revisions)."""
+
+    key: str
+    header: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A release (or, for curated rows, a document) a figure uses."""
+
+    label: str
+    url: str
+    release_id: str
+    licence: str = ""
+    citation: str = ""
+
+
+@cache
+def _chart_code_hash() -> str:
+    h = hashlib.sha256()
+    for p in sorted((Path(__file__).parent / "charts").glob("*.py")):
+        h.update(p.read_bytes())
+    for pkg in ("altair", "vl-convert-python"):
+        h.update(metadata.version(pkg).encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class ChartCall:
+    """A pure chart function with the arguments (rows included) it will be called with."""
+
+    fn: Callable[..., alt.TopLevelMixin]
+    kwargs: dict[str, Any]
+
+    def build(self) -> alt.TopLevelMixin:
+        return self.fn(**self.kwargs)
+
+    def key(self, extra: str = "") -> str:
+        payload = json.dumps([self.fn.__module__, self.fn.__qualname__, self.kwargs, extra],
+                             sort_keys=True, default=str)
+        return hashlib.sha256((payload + _chart_code_hash() + VL_VERSION + str(PNG_SCALE)).encode()).hexdigest()[:40]
+
+
+@dataclass
+class Figure:
+    """One chart (or table) with its text and data. ``rows`` are the exact rows drawn and
+    published as CSV; each row carries ``release_id``, ``locator`` and ``doc_url`` so that
+    every number can be traced to the document it was read from."""
+
+    id: str
+    title: str
+    takeaway: str
+    description: str
+    rows: list[Row]
+    columns: list[Column]
+    sources: list[SourceRef]
+    chart: ChartCall | None = None
+    caveat: str = ""
+    notes: list[str] = field(default_factory=list)
+    # filled by render()
+    assets: dict[str, str] = field(default_factory=dict)
+    size: tuple[int, int] = (0, 0)
+
+    def spec(self, validate: bool = False) -> dict[str, Any]:
+        """The Vega-Lite spec, with the generated description embedded."""
+        if self.chart is None:
+            raise ValueError(f"figure {self.id} has no chart")
+        spec = self.chart.build().to_dict(validate=validate)
+        spec["description"] = self.description
+        return spec
+
+
+# Raw and provenance fields added to a figure's CSV after its table columns, when present.
+CSV_EXTRA = ["platform_id", "policy_label", "metric_label", "period_start", "period_end", "value",
+             "value_low", "value_high", "value_as_published", "unit", "release_id", "locator", "doc_url"]
+
+
+def csv_text(fig: Figure) -> str:
+    """The CSV of exactly the rows shown: the table's columns plus raw values and provenance."""
+    shown = [c.key for c in fig.columns]
+    present = set().union(*(r.keys() for r in fig.rows)) if fig.rows else set()
+    keys = shown + [k for k in CSV_EXTRA if k in present and k not in shown]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(keys)
+    for r in fig.rows:
+        w.writerow(["" if r.get(k) is None else r.get(k) for k in keys])
+    return buf.getvalue()
+
+
+def svg_size(svg: str) -> tuple[int, int]:
+    m = re.search(r'<svg[^>]*\swidth="(\d+(?:\.\d+)?)"[^>]*\sheight="(\d+(?:\.\d+)?)"', svg)
+    return (round(float(m.group(1))), round(float(m.group(2)))) if m else (0, 0)
+
+
+def _render_files(fig: Figure, out: dict[str, Path]) -> None:
+    spec = fig.spec()
+    try:
+        svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+        png = vlc.svg_to_png(svg, scale=PNG_SCALE)
+    except ValueError as exc:
+        raise BuildError(f"chart {fig.id!r} ({fig.title}) failed to render: {exc}") from exc
+    out["vl.json"].write_text(json.dumps(spec, sort_keys=True, ensure_ascii=False, indent=1), encoding="utf-8")
+    out["svg"].write_text(svg, encoding="utf-8")
+    out["png"].write_bytes(png)
+
+
+def render(fig: Figure, out_dir: Path, url_prefix: str, cache_dir: Path | None) -> str:
+    """Write ``<id>.svg/.png/.vl.json/.csv`` into ``out_dir`` and record their URLs on the
+    figure; return 'rendered', 'cached' or 'table' (no chart)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{fig.id}.csv").write_text(csv_text(fig), encoding="utf-8")
+    fig.assets["csv"] = f"{url_prefix}{fig.id}.csv"
+    if fig.chart is None:
+        return "table"
+    exts = ("svg", "png", "vl.json")
+    out = {ext: out_dir / f"{fig.id}.{ext}" for ext in exts}
+    key = fig.chart.key(fig.description)
+    cached = {ext: cache_dir / f"{key}.{ext}" for ext in exts} if cache_dir else None
+    if cached and all(p.exists() for p in cached.values()):
+        for ext in exts:
+            shutil.copyfile(cached[ext], out[ext])
+        outcome = "cached"
+    else:
+        _render_files(fig, out)
+        if cached:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            for ext in exts:
+                shutil.copyfile(out[ext], cached[ext])
+        outcome = "rendered"
+    fig.size = svg_size(out["svg"].read_text(encoding="utf-8"))
+    for ext, name in (("svg", "svg"), ("png", "png"), ("vl.json", "json")):
+        fig.assets[name] = f"{url_prefix}{fig.id}.{ext}"
+    return outcome
+
+
+def describe_series(rows: list[Row], *, series: str, period: str, value: str,
+                    fmt: Callable[[Any], str], unit: str = "") -> str:
+    """A text description of line data generated from the rows: per series, the span of
+    periods, the highest, lowest and latest value."""
+    parts = []
+    for name in dict.fromkeys(r[series] for r in rows):
+        pts = [r for r in rows if r[series] == name and r.get(value) is not None]
+        if not pts:
+            continue
+        hi = max(pts, key=lambda r: r[value])
+        lo = min(pts, key=lambda r: r[value])
+        last = pts[-1]
+        u = f" {unit}" if unit else ""
+        if len(pts) == 1:
+            parts.append(f"{name}: {fmt(last[value])}{u} in {pts[0][period]}.")
+        else:
+            parts.append(
+                f"{name}: {len(pts)} periods from {pts[0][period]} to {last[period]}; highest {fmt(hi[value])}{u} "
+                f"in {hi[period]}, lowest {fmt(lo[value])}{u} in {lo[period]}, latest {fmt(last[value])}{u} "
+                f"in {last[period]}."
+            )
+    return " ".join(parts)

@@ -1,0 +1,177 @@
+"""Ingest: published files -> ``data/observations/*.csv`` and ``data/catalog/releases.csv``.
+
+Raw files are read in place from the raw directory (never copied); each is checked
+against the sha256 and size in its ``MANIFEST.csv`` first. Nothing is written unless
+every file of the unit parsed and every label is known to the taxonomy maps.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from site_builder import catalog
+from site_builder.adapters import RAW_ADAPTERS, curated, parse_raw
+from site_builder.catalog import Release
+from site_builder.errors import InputError
+from site_builder.observations import Observation, write_observations
+from site_builder.periods import parse_period
+from site_builder.taxonomy import unknown_labels
+
+CURATED_SUBDIR = "curated"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one ingest unit (a raw source, or the curated tables) wrote."""
+
+    unit: str
+    releases: int
+    observations: int
+    outputs: tuple[Path, ...]
+
+
+Progress = Callable[[str], None]
+
+
+def _check_labels(data_dir: Path, rows: list[Observation], allow_unmapped_platforms: bool) -> None:
+    unknown = unknown_labels(data_dir, rows, allow_unmapped_platforms=allow_unmapped_platforms)
+    if unknown:
+        shown = "\n  ".join(u.message() for u in unknown[:20])
+        more = f"\n  ... and {len(unknown) - 20} more" if len(unknown) > 20 else ""
+        raise InputError(unknown[0].locator.split(" line ")[0],
+                         f"{len(unknown)} label(s) no taxonomy map knows:\n  {shown}{more}")
+
+
+def _check_unique(rows: list[Observation]) -> None:
+    """One value per key per release: a second line with the same key is an error."""
+    first: dict[tuple, str] = {}
+    for r in rows:
+        key = (r.release_id, r.platform_label, r.policy_label, r.metric_label,
+               r.period_start, r.period_end, r.geography)
+        if key in first:
+            raise InputError(r.locator.split(" line ")[0],
+                             f"duplicate key {key[1:5]} (also at {first[key]})", cell=r.locator)
+        first[key] = r.locator
+
+
+def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress | None = None) -> IngestResult:
+    """Read every file of one raw source listed in the raw directory's MANIFEST.csv."""
+    if source_id not in RAW_ADAPTERS:
+        raise InputError(raw_dir / "MANIFEST.csv", f"no adapter for source {source_id!r}",
+                         expected="one of " + ", ".join(sorted(RAW_ADAPTERS)))
+    sources = catalog.load_catalog(data_dir)["sources"]
+    if source_id not in sources:
+        raise InputError(data_dir / "catalog" / "sources.yaml", f"source {source_id!r} is not in the catalog")
+    entries = [e for e in catalog.read_manifest(raw_dir) if e["source_id"] == source_id]
+    if not entries:
+        raise InputError(raw_dir / "MANIFEST.csv", f"lists no file for source {source_id!r}")
+    rows: list[Observation] = []
+    releases: list[Release] = []
+    today = date.today().isoformat()
+    for entry in sorted(entries, key=lambda e: e["path"]):
+        path = catalog.verify_raw_file(raw_dir, entry)
+        release_id = f"{source_id}-{entry['edition']}"
+        if progress:
+            progress(f"{source_id}: {entry['path']}")
+        rows.extend(parse_raw(source_id, path, release_id=release_id, edition=entry["edition"],
+                              display_path=entry["path"]))
+        releases.append(Release(
+            release_id=release_id, source_id=source_id, edition=entry["edition"],
+            edition_end=parse_period(entry["edition"])[1].isoformat(), kind="raw", precedence=2,
+            snapshot="full" if source_id in FULL_SNAPSHOT_SOURCES else "single",
+            title=f"{sources[source_id]['title']}, {entry['edition']} edition ({entry['format']})",
+            url=entry["original_url"], file=entry["path"], sha256=entry["sha256"],
+            bytes=int(entry["bytes"]), obtained_via=entry["obtained_via"], first_ingested=today,
+        ))
+    _check_unique(rows)
+    _check_labels(data_dir, rows, bool(sources[source_id].get("unmapped_platforms") == "allowed"))
+    out = data_dir / "observations" / f"{source_id}.csv"
+    write_observations(out, rows)
+    catalog.write_releases(data_dir, releases, replace={r.release_id for r in catalog.read_releases(data_dir)
+                                                        if r.source_id == source_id and r.kind == "raw"})
+    return IngestResult(source_id, len(releases), len(rows), (out,))
+
+
+# Sources whose every release republishes the whole history, so consecutive releases
+# can be compared key by key for revisions.
+FULL_SNAPSHOT_SOURCES = {"meta_cser", "tiktok_cge"}
+
+
+def ingest_curated(curated_dir: Path, data_dir: Path, progress: Progress | None = None) -> IngestResult:
+    """Read every curated fact table named in the catalog; refuse files the catalog does not know."""
+    doc = catalog.load_catalog(data_dir)
+    specs = doc.get("curated") or {}
+    sources = doc["sources"]
+    present = {p.name for p in curated_dir.glob("*.csv")}
+    unknown = sorted(present - set(specs))
+    if unknown:
+        raise InputError(curated_dir / unknown[0], "curated file is not in the catalog",
+                         expected="an entry under 'curated:' in data/catalog/sources.yaml")
+    missing = sorted(set(specs) - present)
+    if missing:
+        raise InputError(curated_dir / missing[0], "curated file named in the catalog is missing")
+    today = date.today().isoformat()
+    all_rows: list[Observation] = []
+    releases: list[Release] = []
+    outputs: list[tuple[Path, list[Observation]]] = []
+    for name, spec in sorted(specs.items()):
+        if spec["role"] != "facts":
+            continue
+        path = curated_dir / name
+        stem = path.stem
+        source_id = spec["source_id"]
+        release_id = f"{source_id}-curated-{stem}"
+        if progress:
+            progress(f"curated: {name}")
+        rows = curated.parse(path, release_id=release_id, source_id=source_id, spec=spec,
+                             display_path=f"curated/{name}")
+        _check_labels(data_dir, rows, bool(sources[source_id].get("unmapped_platforms") == "allowed"))
+        all_rows.extend(rows)
+        outputs.append((data_dir / "observations" / CURATED_SUBDIR / f"{stem}.csv", rows))
+        releases.append(Release(
+            release_id=release_id, source_id=source_id, edition=str(spec["edition"]),
+            edition_end=max(r.period_end for r in rows).isoformat(), kind="curated", precedence=1,
+            snapshot="partial", title=f"Curated transcription of {sources[source_id]['title']}: {name}",
+            url="", file=f"curated/{name}", sha256=catalog.sha256_of(path), bytes=path.stat().st_size,
+            obtained_via="shared/data/curated (researchers' transcription; each row names its document)",
+            first_ingested=today,
+        ))
+    for out, rows in outputs:
+        write_observations(out, rows)
+    stale = {p for p in (data_dir / "observations" / CURATED_SUBDIR).glob("*.csv")} - {o for o, _ in outputs}
+    for p in stale:
+        p.unlink()
+    catalog.write_releases(data_dir, releases, replace={r.release_id for r in catalog.read_releases(data_dir)
+                                                        if r.kind == "curated"})
+    return IngestResult("curated", len(releases), len(all_rows), tuple(o for o, _ in outputs))
+
+
+def ingest(source: str, raw_dir: Path, curated_dir: Path, data_dir: Path,
+           progress: Progress | None = None) -> list[IngestResult]:
+    """``source`` is a raw source id, ``curated``, or ``all``."""
+    if source == "all":
+        manifest_sources = {e["source_id"] for e in catalog.read_manifest(raw_dir)}
+        units = sorted(s for s in RAW_ADAPTERS if s in manifest_sources) + ["curated"]
+    else:
+        units = [source]
+    results = []
+    for unit in units:
+        if unit == "curated":
+            results.append(ingest_curated(curated_dir, data_dir, progress))
+        else:
+            results.append(ingest_raw(unit, raw_dir, data_dir, progress))
+    return results
+
+
+def count_by_file(data_dir: Path) -> dict[str, int]:
+    """Observations per committed file, for closing notes and the Sources page."""
+    counts: Counter[str] = Counter()
+    for path in sorted((data_dir / "observations").rglob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            counts[str(path.relative_to(data_dir))] = sum(1 for _ in csv.reader(fh)) - 1
+    return dict(counts)

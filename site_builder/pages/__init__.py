@@ -1,0 +1,1 @@
+"""Page builders: one module per kind of page; each returns Page objects."""

@@ -1,0 +1,229 @@
+"""Topic page: child sexual exploitation, every platform with data side by side."""
+
+from __future__ import annotations
+
+from site_builder import fmt
+from site_builder.figures import Column, Figure
+from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
+from site_builder.pages.figs import SERIES_COLUMNS, bar_figure, events_for, facet_figure, line_figure
+
+AREAS = ["child_sexual_exploitation", "child_safety_broad"]
+META_CSE_KEYS = ["child_nudity_sexual_exploitation", "child_endangerment_sexual_exploitation"]
+NCMEC_PLATFORMS = ["facebook", "instagram", "whatsapp", "meta", "google", "snapchat", "tiktok", "x",
+                   "discord", "microsoft"]
+COMPARABILITY = (
+    "Not comparable across platforms: each platform counts different things (pieces of content, "
+    "videos, posts, enforcements, accounts), draws its category differently, and some categories "
+    "mix child sexual exploitation with other harms to minors. Compare each platform with itself over time."
+)
+
+
+def reported(rows: list[Row]) -> list[Row]:
+    """Rows with a number (N/A rows are not drawn, and never as zero)."""
+    return [r for r in rows if r["value"] is not None]
+
+
+def meta_actioned(ctx: Ctx) -> Figure:
+    rows = reported(ctx.points(source_id="meta_cser", metrics=["content_actioned"], policy_keys=META_CSE_KEYS,
+                               geography="global"))
+    key = "child_endangerment_sexual_exploitation"
+    fb, ig = (latest(rows, platform_label=p, policy_key=key) for p in ("Facebook", "Instagram"))
+    since = [r for r in rows if r["platform_label"] == "Facebook" and r["policy_key"] == key]
+    peak = max(since, key=lambda r: r["value"]) if since else None
+    takeaway = "Meta publishes no child sexual exploitation counts in the data."
+    if fb and ig and peak and fb["period"] == ig["period"]:
+        takeaway = (f"In {fb['period']} Meta actioned {fmt.short(fb['value'])} pieces of content as child sexual "
+                    f"exploitation on Facebook and {fmt.short(ig['value'])} on Instagram; Facebook's highest quarter "
+                    f"since the 2021Q2 split was {peak['period']} ({fmt.short(peak['value'])}).")
+    return line_figure(
+        ctx, id="meta-cse-actioned", rows=rows,
+        title="Meta: child sexual exploitation content actioned, per quarter",
+        series_of=lambda r: f"{r['platform_name']}: {r['policy_label']}",
+        y_title="Pieces of content actioned", y_format="~s", unit_word="pieces of content", takeaway=takeaway,
+        caveat="Before 2021Q2 Meta's category 'Child Nudity & Sexual Exploitation' also covered non-sexual child "
+               "nudity; it is not comparable with the later 'Child Endangerment: Sexual Exploitation'.",
+        events=events_for(ctx, sources=["meta_cser"], areas=AREAS),
+    )
+
+
+def other_platforms_actioned(ctx: Ctx) -> Figure:
+    rows = [r for r in reported(ctx.points(metrics=["content_actioned"], policy_areas=AREAS))
+            if r["source_id"] != "meta_cser"]
+    counts: dict[str, int] = {}
+
+    def facet(r: Row) -> str:
+        geo = "" if r["geography"] == "global" else f", {r['geography']}"
+        return f"{r['platform_name']}: '{r['policy_label']}' ({r['unit_display']}{geo}; {ctx.sources[r['source_id']]['title']})"
+
+    for r in rows:
+        counts[facet(r)] = counts.get(facet(r), 0) + 1
+    rows = [r for r in rows if counts[facet(r)] >= 3]
+    lasts = {}
+    for r in rows:
+        lasts[facet(r)] = r if facet(r) not in lasts or r["period_end"] > lasts[facet(r)]["period_end"] else lasts[facet(r)]
+    biggest = max(lasts.values(), key=lambda r: r["value"]) if lasts else None
+    takeaway = (f"Outside Meta, few platforms publish a child sexual exploitation series of their own; the largest latest "
+                f"figure here is {biggest['platform_name']}'s {fmt.short(biggest['value'])} {biggest['unit_display']} "
+                f"in {biggest['period']}, in its own units." if biggest else "No other platform publishes a series.")
+    return facet_figure(
+        ctx, id="cse-actioned-other-platforms", rows=rows, facet_of=facet,
+        series_of=lambda r: f"{r['platform_name']}: {r['metric_label']}",
+        y_title="As published", takeaway=takeaway,
+        title="Other platforms: child sexual exploitation removals as each publishes them",
+        caveat=COMPARABILITY + " Each panel has its own scale.",
+    )
+
+
+def proactive_rates(ctx: Ctx) -> Figure:
+    meta = reported(ctx.points(source_id="meta_cser", metrics=["proactive_rate"], policy_keys=META_CSE_KEYS))
+    tiktok = reported(ctx.points(source_id="tiktok_cge", metrics=["proactive_rate"], policy_areas=AREAS))
+    tiktok = [r for r in tiktok if r["policy_label"] in (
+        "Minor safety", "Sexual exploitation of minors", "Safety & Civility - Youth Exploitation & Abuse")]
+    rows = meta + tiktok
+    lows = []
+    for platform in ("Facebook", "Instagram"):
+        last = latest(meta, platform_label=platform, policy_key="child_endangerment_sexual_exploitation")
+        if last:
+            lows.append(f"{platform} {fmt.percent(last['value'])}")
+    tk = latest(tiktok, policy_label="Safety & Civility - Youth Exploitation & Abuse")
+    takeaway = (f"Both companies say they find almost all of what they remove before anyone reports it: latest "
+                f"{', '.join(lows)} for Meta ({latest(meta)['period'] if meta else ''})"
+                + (f", {fmt.percent(tk['value'])} for TikTok's youth exploitation category ({tk['period']})." if tk else "."))
+    return line_figure(
+        ctx, id="cse-proactive-rate", rows=rows, y_zero=False,
+        title="Share of removed child exploitation content found before anyone reported it",
+        series_of=lambda r: f"{r['platform_name']}: {r['policy_label']}",
+        y_title="Percent found proactively", y_format=".0f", unit_word="", value_fmt=fmt.percent,
+        takeaway=takeaway,
+        caveat="A proactive rate is a share of what was removed, not of what exists: it says nothing about "
+               "material the platform never found. Meta's 'proactive rate' and TikTok's 'proactive removal rate' "
+               "are defined by each company; TikTok's categories are broader and changed in 2023Q2.",
+        events=events_for(ctx, sources=["meta_cser", "tiktok_cge"], areas=AREAS),
+    )
+
+
+def meta_appeals(ctx: Ctx) -> Figure:
+    rows = reported(ctx.points(source_id="meta_cser", policy_keys=["child_endangerment_sexual_exploitation"],
+                               metrics=["content_appealed", "content_restored_with_appeal", "content_restored_without_appeal"]))
+    parts = []
+    for platform in ("Facebook", "Instagram"):
+        ap = latest(rows, platform_label=platform, metric_id="content_appealed")
+        rs = latest(rows, platform_label=platform, metric_id="content_restored_with_appeal")
+        if ap and rs and ap["period"] == rs["period"]:
+            parts.append(f"on {platform} {fmt.count(ap['value'])} removals were appealed and "
+                         f"{fmt.count(rs['value'])} restored after appeal")
+    period = latest(rows)["period"] if rows else ""
+    takeaway = f"In {period}, " + "; ".join(parts) + "." if parts else "No appeal figures."
+    return facet_figure(
+        ctx, id="meta-cse-appeals", rows=rows, facet_of=lambda r: r["platform_name"],
+        series_of=lambda r: r["metric_name"], y_title="Pieces of content",
+        title="Meta: appeals and restorations of child sexual exploitation removals",
+        takeaway=takeaway,
+        caveat="Restorations without appeal are Meta's own reversals. Meta counts appeals of the decision, not people.",
+    )
+
+
+def ncmec_by_platform(ctx: Ctx) -> Figure:
+    rows = ctx.query("ncmec_platform_year", platforms=NCMEC_PLATFORMS)
+    for r in rows:
+        r["period"] = str(r["period_start"].year)
+        r["x"] = f"{r['period_start'].year}-07-01"
+        r["value_text"] = fmt.count(r["value"])
+        r["value_as_published"] = r["lines"]
+        r["unit"] = "reports"
+        r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
+    years = sorted({r["period"] for r in rows})
+    last_year = years[-1] if years else ""
+    top = sorted((r for r in rows if r["period"] == last_year), key=lambda r: -r["value"])[:3]
+    takeaway = (f"In {last_year}, NCMEC counted the most reports from " +
+                ", ".join(f"{r['platform_name']} ({fmt.short(r['value'])})" for r in top) +
+                "; counts from 2024 bundle duplicate reports and are not comparable with earlier years.")
+    fig = line_figure(
+        ctx, id="ncmec-reports-by-platform", rows=rows,
+        title="CyberTipline reports NCMEC received, by platform and year",
+        series_of=lambda r: r["platform_name"] + (" (combined companies)" if r["combined"] else ""),
+        y_title="Reports received by NCMEC", y_format="~s", unit_word="reports", takeaway=takeaway,
+        caveat="A report count measures how much a company detects and reports, not how much abuse happens "
+               "on it: more reports can mean more effort. Where a company reported under several names in a "
+               "year, the lines are summed (see 'As published').",
+        events=events_for(ctx, sources=["ncmec_esp"]),
+    )
+    fig.columns = [Column("series", "Platform"), Column("period", "Year"), Column("value_text", "Reports", "value"),
+                   Column("value_as_published", "As published (NCMEC line: count)"), Column("locator", "Where it was read")]
+    return fig
+
+
+def x_reports_vs_actions(ctx: Ctx) -> Figure:
+    rows = reported(ctx.points(source_id="x_gtr", platforms=["x"], policy_keys=["child_safety"],
+                               metrics=["user_reports", "accounts_actioned", "content_actioned", "ncmec_reports_disclosed"]))
+    rows = [r for r in rows if r["metric_label"] in ("user reports", "account suspensions", "posts removed or labeled",
+                                                      "NCMEC reports (total)")]
+    by = {r["metric_label"]: r for r in rows}
+    period = rows[0]["period"] if rows else ""
+    takeaway = (f"In {period}, X received {fmt.short(by['user reports']['value'])} user reports about child safety, "
+                f"suspended {fmt.short(by['account suspensions']['value'])} accounts and removed or labelled "
+                f"{fmt.count(by['posts removed or labeled']['value'])} posts."
+                if {"user reports", "account suspensions", "posts removed or labeled"} <= set(by) else "")
+    notes = sorted({r["note"] for r in rows if r.get("note")})
+    return bar_figure(
+        ctx, id="x-child-safety-reports-vs-actions", rows=rows,
+        title=f"X, {period}: child safety reports and actions",
+        category_of=lambda r: r["metric_label"], x_title="Count (reports, accounts or posts)", x_format="~s",
+        takeaway=takeaway,
+        caveat="The bars count different things (reports, accounts, posts) and cannot be divided into a rate: one "
+               "post can be reported many times and an account can be suspended without any report. "
+               + " ".join(f"Publisher's note: {n}." for n in notes),
+    )
+
+
+def independent_tests(ctx: Ctx) -> Figure:
+    rows = reported(ctx.points(source_id="independent_tests", policy_areas=["child_sexual_exploitation"],
+                               metrics=["test_other"]))
+    sio = [r for r in rows if r["metric_label"] in ("seller accounts identified",
+                                                    "seller accounts still active about a month later")]
+    by = {(r["platform_label"], r["metric_label"]): r for r in sio}
+    parts = []
+    for p in sorted({r["platform_label"] for r in sio}):
+        a, b = by.get((p, "seller accounts identified")), by.get((p, "seller accounts still active about a month later"))
+        if a and b:
+            parts.append(f"{b['value_text']} of {a['value_text']} on {p}")
+    takeaway = ("Researchers found accounts selling self-generated child sexual abuse material still active about a "
+                "month after the study window: " + ", ".join(parts) + ".") if parts else ""
+    return bar_figure(
+        ctx, id="cse-independent-tests", rows=sio,
+        title="Independent test: accounts selling self-generated CSAM, found and still active",
+        category_of=lambda r: r["platform_label"], color_of=lambda r: r["metric_label"],
+        x_title="Accounts", x_format="d", takeaway=takeaway,
+        caveat="One study with its own method and window; figures come from the publication as reported in the "
+               "press (see each row's source). It tests what stayed up, not how much was removed.",
+    )
+
+
+def other_test_findings(ctx: Ctx) -> Figure:
+    rows = reported(ctx.points(source_id="independent_tests", policy_areas=["child_sexual_exploitation"]))
+    rows = [r for r in rows if r["metric_label"] not in ("seller accounts identified",
+                                                         "seller accounts still active about a month later")]
+    for r in rows:
+        r["series"] = f"{r['platform_label']}: {r['metric_label']}"
+    return Figure(
+        id="cse-other-test-findings", title="Other independent findings on child sexual abuse material",
+        takeaway=f"{len(rows)} further findings from independent tests and audits, each with its own method and period.",
+        description="Table only.", rows=rows,
+        columns=[Column("series", "Finding"), Column("period", "Period"), Column("value_text", "Value", "value"),
+                 Column("unit", "Unit"), Column("doc_title", "Source document")],
+        sources=source_refs(ctx, rows), caveat="Each finding stands alone; they are not comparable with each other.",
+    )
+
+
+def build(ctx: Ctx) -> list[Page]:
+    figures = [meta_actioned(ctx), other_platforms_actioned(ctx), proactive_rates(ctx), meta_appeals(ctx),
+               ncmec_by_platform(ctx), x_reports_vs_actions(ctx), independent_tests(ctx), other_test_findings(ctx)]
+    area = ctx.policy_areas["child_sexual_exploitation"]
+    return [Page(path="topics/child-sexual-exploitation.md", title="Child sexual exploitation",
+                 template="pages/child_sexual_exploitation.md.j2", nav="Topics",
+                 context={"area": area, "broad": ctx.policy_areas["child_safety_broad"], "comparability": COMPARABILITY,
+                          "figs": {f.id: f for f in figures}},
+                 figures=figures)]
+
+
+__all__ = ["build", "SERIES_COLUMNS"]

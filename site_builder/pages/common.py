@@ -1,0 +1,133 @@
+"""What every page builder shares: the warehouse connection with named queries, the
+catalog lookups, and helpers that turn series rows into figure rows and source lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from site_builder import fmt, settings
+from site_builder.figures import Figure, SourceRef
+
+Row = dict[str, Any]
+SERIES_FILTERS = ("source_id", "platforms", "policy_areas", "policy_keys", "metrics", "geography")
+_URL = re.compile(r"https?://[^\s|()<>\"']+")
+
+
+def first_url(text: str | None) -> str:
+    """The first http(s) URL in a source field, or '' (never a javascript: or other scheme)."""
+    m = _URL.search(text or "")
+    return m.group(0).rstrip(".,;") if m else ""
+
+
+@dataclass
+class Page:
+    """One generated Markdown page: where it goes, its template and what it shows."""
+
+    path: str
+    title: str
+    template: str
+    nav: str
+    context: dict[str, Any] = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.path.removesuffix(".md").replace("/", "-")
+
+    @property
+    def root(self) -> str:
+        """Relative prefix from this page to the site root (pages are .html files)."""
+        return "../" * self.path.count("/")
+
+
+class Ctx:
+    """Read-only access to the built warehouse for page builders."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, sql_dir: Path = settings.SQL_DIR) -> None:
+        self.con = con
+        self.sql_dir = sql_dir
+        self.sources = {r["source_id"]: r for r in self.rows("SELECT * FROM sources")}
+        self.releases = {r["release_id"]: r for r in self.rows("SELECT * FROM releases")}
+        self.platforms = {r["platform_id"]: r for r in self.rows("SELECT * FROM platforms")}
+        self.policy_areas = {r["policy_area"]: r for r in self.rows("SELECT * FROM policy_areas ORDER BY rank")}
+        self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics")}
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
+        cur = self.con.execute(sql, params or {})
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, rec)) for rec in cur.fetchall()]
+
+    def query(self, name: str, **params: Any) -> list[Row]:
+        """Run ``sql/queries/<name>.sql`` with bound parameters."""
+        sql = (self.sql_dir / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+        return self.rows(sql, params)
+
+    def points(self, **filters: Any) -> list[Row]:
+        """Current series values (see sql/queries/series_points.sql), enriched for display."""
+        unknown = set(filters) - set(SERIES_FILTERS)
+        if unknown:
+            raise TypeError(f"unknown filter(s): {sorted(unknown)}")
+        params = {k: filters.get(k) for k in SERIES_FILTERS}
+        return [enrich(r) for r in self.query("series_points", **params)]
+
+    def platform_name(self, platform_id: str | None, fallback: str = "") -> str:
+        p = self.platforms.get(platform_id or "")
+        return p["name"] if p else fallback
+
+
+def midpoint(start: date, end: date) -> date:
+    return start + timedelta(days=(end - start).days // 2)
+
+
+def enrich(r: Row) -> Row:
+    """Add display fields to a series row: period label, x position, formatted value, link."""
+    r = dict(r)
+    r["period"] = fmt.period(r["period_start"], r["period_end"])
+    r["x"] = midpoint(r["period_start"], r["period_end"]).isoformat()
+    r["value_text"] = fmt.value(r["value"], r["unit_kind"], status=r["value_status"], low=r["value_low"],
+                                high=r["value_high"], qualifier=r.get("qualifier", ""))
+    r["doc_url"] = first_url(r.get("doc_url"))
+    for k in ("period_start", "period_end"):
+        r[k] = r[k].isoformat()
+    return r
+
+
+def source_refs(ctx: Ctx, rows: Iterable[Row]) -> list[SourceRef]:
+    """One reference per release used; for curated transcriptions, one per document."""
+    refs: dict[tuple[str, str], SourceRef] = {}
+    for r in rows:
+        rel = ctx.releases[r["release_id"]]
+        src = ctx.sources[rel["source_id"]]
+        if rel["kind"] == "curated":
+            label = f"{r.get('doc_title') or rel['title']} (transcribed in {rel['file']})"
+            url = r.get("doc_url") or ""
+            key = (label, url)
+        else:
+            label = f"{src['publisher']}, {rel['title']}"
+            url = first_url(rel["url"])
+            key = (r["release_id"], url)
+        refs.setdefault(key, SourceRef(label=label, url=url, release_id=r["release_id"],
+                                       licence=src["licence"], citation=src["citation"] or ""))
+    return list(refs.values())
+
+
+def latest(rows: Sequence[Row], **match: Any) -> Row | None:
+    """The row with the latest period among rows matching all ``match`` fields."""
+    sel = [r for r in rows if all(r.get(k) == v for k, v in match.items()) and r["value"] is not None]
+    return max(sel, key=lambda r: (r["period_end"], r["period_start"])) if sel else None
+
+
+def series_name(r: Row, *, with_platform: bool = True, with_policy: bool = True) -> str:
+    parts = []
+    if with_platform:
+        parts.append(r["platform_name"])
+    if with_policy:
+        parts.append(f"'{r['policy_label']}'")
+    return " ".join(parts)

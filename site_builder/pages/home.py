@@ -1,0 +1,53 @@
+"""Home page: what the site is, the child-safety headlines (each with its sources), and
+where to go next. Headlines reuse the takeaways of the figures they summarise, so the
+home page and the topic page never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from site_builder.figures import Figure, SourceRef
+from site_builder.pages import child_safety
+from site_builder.pages.common import Ctx, Page
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One sentence written from the data, its sources, and the page that shows the evidence."""
+
+    text: str
+    sources: list[SourceRef]
+    link: str
+    link_text: str
+    caveat: str = ""
+
+
+def _from_figure(fig: Figure, anchor_page: str) -> Headline:
+    return Headline(text=fig.takeaway, sources=fig.sources, link=f"{anchor_page}#{fig.id}",
+                    link_text=fig.title, caveat=fig.caveat)
+
+
+def build(ctx: Ctx) -> list[Page]:
+    topic = "topics/child-sexual-exploitation.html"
+    headlines = [
+        _from_figure(child_safety.meta_actioned(ctx), topic),
+        _from_figure(child_safety.ncmec_by_platform(ctx), topic),
+        _from_figure(child_safety.x_reports_vs_actions(ctx), topic),
+        _from_figure(child_safety.independent_tests(ctx), topic),
+    ]
+    rev = ctx.rows("SELECT (SELECT count(*) FROM revisions WHERE source_id = 'meta_cser') AS n, "
+                   "min(edition) AS first, max(edition) AS last FROM releases "
+                   "WHERE source_id = 'meta_cser' AND snapshot = 'full' AND kind = 'raw'")[0]
+    rev_sources = [SourceRef(label=f"{ctx.sources['meta_cser']['publisher']}, {ctx.sources['meta_cser']['title']}, "
+                                   f"CSV editions {rev['first']} to {rev['last']}",
+                             url=ctx.releases[f"meta_cser-{rev['last']}"]["url"], release_id=f"meta_cser-{rev['last']}",
+                             licence=ctx.sources["meta_cser"]["licence"])] if rev["n"] else []
+    if rev["n"]:
+        headlines.append(Headline(
+            text=f"Between its {rev['first']} and {rev['last']} editions, Meta changed {rev['n']:,} figures it had "
+                 "already published, without marking them as revised.",
+            sources=rev_sources, link="revisions.html", link_text="Revisions"))
+    counts = ctx.rows("SELECT count(*) AS obs, count(DISTINCT release_id) AS rel, count(DISTINCT source_id) AS src "
+                      "FROM stg_observations")[0]
+    return [Page(path="index.md", title="Home", template="pages/index.md.j2", nav="",
+                 context={"headlines": headlines, "counts": counts})]

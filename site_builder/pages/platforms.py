@@ -1,0 +1,202 @@
+"""One page per platform with data: its own numbers in the focus areas, NCMEC's count of its
+reports, independent tests of it, revisions of its past figures, and what it does not report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from site_builder import fmt
+from site_builder.figures import Column, Figure
+from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
+from site_builder.pages.figs import SERIES_COLUMNS, events_for, line_figure
+
+FOCUS = ["child_sexual_exploitation", "child_safety_broad", "hate_speech", "hate_harassment_combined",
+         "terrorism_violent_extremism", "bullying_harassment"]
+CHART_METRICS = ["content_actioned", "accounts_actioned", "proactive_rate", "prevalence", "user_reports"]
+CORE_METRICS = ["content_actioned", "accounts_actioned", "proactive_rate", "prevalence", "content_appealed",
+                "content_restored_with_appeal", "user_reports", "ncmec_reports_disclosed"]
+TEST_SOURCES = ["independent_tests", "eu_coc_hate_speech"]
+MAJOR_MIN_POINTS = 5
+PERCENT_METRICS = {"proactive_rate", "prevalence"}
+
+
+def _series_label(r: Row) -> str:
+    q = {"upper_bound": " (upper bound)", "lower_bound": " (lower bound)", "approx": " (approx.)"}.get(r["qualifier"], "")
+    geo = "" if r["geography"] == "global" else f" [{r['geography']}]"
+    return f"{r['policy_label']}{q}{geo}"
+
+
+def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure]:
+    """One line chart per (own report, metric) with at least one series of 3+ published values."""
+    figs = []
+    own = [r for r in rows if ctx.sources[r["source_id"]]["kind"] == "platform_report"
+           and r["policy_area"] in FOCUS and r["value"] is not None]
+    for source_id in sorted({r["source_id"] for r in own}):
+        for metric in CHART_METRICS:
+            sel = [r for r in own if r["source_id"] == source_id and r["metric_id"] == metric]
+            by_series: dict[str, list[Row]] = defaultdict(list)
+            for r in sel:
+                by_series[_series_label(r)].append(r)
+            sel = [r for s in by_series.values() if len(s) >= 3 for r in s]
+            if not sel:
+                continue
+            m = ctx.metrics[metric]
+            pct = metric in PERCENT_METRICS
+            lasts = [max(s, key=lambda r: r["period_end"]) for s in by_series.values() if len(s) >= 3]
+            last_period = max(r["period"] for r in lasts)
+            takeaway = (f"Latest ({last_period}): " + "; ".join(
+                f"{_series_label(r)} {fmt.percent(r['value']) if pct else fmt.short(r['value'])}"
+                for r in sorted(lasts, key=lambda r: -r["value"]) if r["period"] == last_period) + ".")
+            src_title = ctx.sources[source_id]["title"]
+            figs.append(line_figure(
+                ctx, id=f"{pid}-{source_id}-{metric}".replace("_", "-"), rows=[dict(r) for r in sel],
+                title=f"{name}: {m['name'].lower()} in the focus areas ({src_title})",
+                series_of=_series_label, y_title=f"{m['name']} ({sel[0]['unit_display']})",
+                y_format=".2~f" if pct else "~s", unit_word="" if pct else sel[0]["unit_display"],
+                value_fmt=fmt.percent if pct else fmt.count, takeaway=takeaway, y_zero=not pct,
+                caveat=m["definition"],
+                events=events_for(ctx, sources=[source_id], platforms=[pid], areas=FOCUS),
+            ))
+    return figs
+
+
+def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | None:
+    """The latest published value of every (source, policy, metric, place) in the focus areas."""
+    keyed: dict[tuple, Row] = {}
+    for r in rows:
+        if r["policy_area"] not in FOCUS or r["source_id"] in TEST_SOURCES:
+            continue
+        key = (r["source_id"], r["platform_label"], r["policy_key"], r["metric_id"], r["qualifier"], r["geography"])
+        if key not in keyed or r["period_end"] > keyed[key]["period_end"]:
+            keyed[key] = r
+    sel = sorted(keyed.values(), key=lambda r: (ctx.policy_areas[r["policy_area"]]["rank"], r["source_id"],
+                                                 r["metric_name"], r["policy_label"]))
+    if not sel:
+        return None
+    for r in sel:
+        r["series"] = f"{r['policy_label']}: {r['metric_label']}"
+        r["area"] = r["policy_area_name"]
+        r["source"] = ctx.sources[r["source_id"]]["title"]
+    return Figure(
+        id=f"{pid}-latest".replace("_", "-"), title=f"{name}: latest published figure for each measure in the focus areas",
+        takeaway=f"{len(sel)} measures from {len({r['source_id'] for r in sel})} source(s); each row is the most recent "
+                 "period published.",
+        description="Table only.", rows=sel,
+        columns=[Column("area", "Policy area"), Column("series", "Published policy: metric"), Column("period", "Period"),
+                 Column("value_text", "Value", "value"), Column("unit", "Unit"), Column("source", "Source"),
+                 Column("locator", "Where it was read")],
+        sources=source_refs(ctx, sel),
+        caveat="Rows come from different sources and definitions; compare a row only with the same row in other periods.")
+
+
+def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:
+    rows = ctx.query("ncmec_platform_year", platforms=[pid])
+    if not rows:
+        return None
+    for r in rows:
+        r["period"] = str(r["period_start"].year)
+        r["x"] = f"{r['period_start'].year}-07-01"
+        r["value_text"] = fmt.count(r["value"])
+        r["value_as_published"] = r["lines"]
+        r["unit"] = "reports"
+        r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
+    last = rows[-1]
+    takeaway = f"NCMEC counted {fmt.count(last['value'])} CyberTipline reports from {name} in {last['period']}" + (
+        f", against {fmt.count(rows[-2]['value'])} in {rows[-2]['period']}." if len(rows) > 1 else ".")
+    fig = line_figure(
+        ctx, id=f"{pid}-ncmec".replace("_", "-"), rows=rows,
+        title=f"{name}: CyberTipline reports NCMEC received, by year",
+        series_of=lambda r: name + (" (combined companies)" if r["combined"] else ""),
+        y_title="Reports received by NCMEC", y_format="~s", unit_word="reports", takeaway=takeaway,
+        caveat="NCMEC's count of reports from this company's lines (see 'As published'). More reports can mean more "
+               "detection effort; 2019-2020 lines combine related companies and 2024 counts bundle duplicates.",
+        events=events_for(ctx, sources=["ncmec_esp"], platforms=[pid]))
+    fig.columns = [Column("series", "Platform"), Column("period", "Year"), Column("value_text", "Reports", "value"),
+                   Column("value_as_published", "As published (NCMEC line: count)"), Column("locator", "Where it was read")]
+    return fig
+
+
+def tests_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | None:
+    sel = [r for r in rows if r["source_id"] in TEST_SOURCES]
+    if not sel:
+        return None
+    for r in sel:
+        r["series"] = f"{r['policy_label']}: {r['metric_label']}"
+        r["test"] = r["doc_title"]
+    sel.sort(key=lambda r: (r["period_start"], r["series"]))
+    return Figure(
+        id=f"{pid}-tests".replace("_", "-"), title=f"Independent tests and monitoring of {name}",
+        takeaway=f"{len(sel)} figures from {len({r['doc_title'] for r in sel})} independent tests or monitoring rounds.",
+        description="Table only.", rows=sel,
+        columns=[Column("test", "Test or monitoring round"), Column("series", "What was measured"),
+                 Column("period", "Period"), Column("value_text", "Value", "value"), Column("unit", "Unit")],
+        sources=source_refs(ctx, sel),
+        caveat="Each test has its own method, sample and window; results are not rates of enforcement overall.")
+
+
+def revisions_table(ctx: Ctx, pid: str, name: str, revisions: list[Row]) -> Figure | None:
+    rows = [dict(r) for r in revisions if r["platform_id"] == pid]
+    if not rows:
+        return None
+    for r in rows:
+        r["figure"] = f"{r['policy_label']}: {r['metric_label']}"
+        r["period"] = fmt.period(r["period_start"], r["period_end"])
+        r["change_text"] = fmt.change_ratio(r["change_ratio"])
+        r["value_text"] = r["value_as_published"]
+        r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
+    top = rows[:10]
+    return Figure(
+        id=f"{pid}-revisions".replace("_", "-"), title=f"{name}: past figures changed by later editions (largest 10)",
+        takeaway=f"{len(rows)} of {name}'s published figures changed from one edition to the next; the full list is on the "
+                 "Revisions page.",
+        description="Table only.", rows=top,
+        columns=[Column("figure", "Figure"), Column("period", "Period"), Column("prev_edition", "Earlier edition"),
+                 Column("prev_value_as_published", "Earlier value", "prev_value"), Column("edition", "Next edition"),
+                 Column("value_as_published", "New value", "value"), Column("change_text", "Change", "num")],
+        sources=source_refs(ctx, top))
+
+
+def gaps(ctx: Ctx, rows: list[Row]) -> list[dict]:
+    """Focus area x core metric: which are published (with periods and sources) and which are not."""
+    grid = []
+    for area in [a for a in FOCUS if a in ctx.policy_areas]:
+        cells = []
+        for metric in CORE_METRICS:
+            sel = [r for r in rows if r["policy_area"] == area and r["metric_id"] == metric and r["value"] is not None]
+            if sel:
+                first = min(r["period_start"] for r in sel)
+                last = max(r["period_end"] for r in sel)
+                cells.append({"metric": ctx.metrics[metric]["name"], "reported": True,
+                              "text": f"{fmt.period_iso(first, min(r['period_end'] for r in sel if r['period_start'] == first))}"
+                                      f" to {fmt.period_iso(max(r['period_start'] for r in sel if r['period_end'] == last), last)}",
+                              "sources": sorted({r["source_id"] for r in sel})})
+            else:
+                cells.append({"metric": ctx.metrics[metric]["name"], "reported": False, "text": "not found", "sources": []})
+        grid.append({"area": ctx.policy_areas[area]["name"], "cells": cells})
+    return grid
+
+
+def build(ctx: Ctx) -> list[Page]:
+    pages = []
+    revisions = ctx.query("revisions_list", source_id="meta_cser")
+    counts = {r["platform_id"]: r["n"] for r in ctx.rows(
+        "SELECT platform_id, count(*) AS n FROM series WHERE platform_id IS NOT NULL AND NOT conflict GROUP BY ALL")}
+    for pid, n in sorted(counts.items()):
+        p = ctx.platforms[pid]
+        if p["kind"] == "aggregate":
+            continue
+        name = p["name"]
+        rows = ctx.points(platforms=[pid])
+        figures = [f for f in [*metric_charts(ctx, pid, name, rows), latest_table(ctx, pid, name, rows),
+                               ncmec_chart(ctx, pid, name), tests_table(ctx, pid, name, rows),
+                               revisions_table(ctx, pid, name, revisions)] if f is not None]
+        sources = sorted({r["source_id"] for r in rows})
+        span = (min(r["period_start"] for r in rows), max(r["period_end"] for r in rows))
+        pages.append(Page(
+            path=f"platforms/{pid.replace('_', '-')}.md", title=name, template="pages/platform.md.j2",
+            nav="Platforms" if n >= MAJOR_MIN_POINTS else "Platforms/More",
+            context={"platform": p, "n_points": len(rows), "sources": [ctx.sources[s] for s in sources],
+                     "span": span, "figs": figures, "gaps": gaps(ctx, rows),
+                     "latest_any": latest(rows)},
+            figures=figures))
+    return pages

@@ -1,0 +1,141 @@
+"""Revisions page: how platforms change their past figures from one edition to the next."""
+
+from __future__ import annotations
+
+from site_builder import fmt
+from site_builder.charts import base
+from site_builder.figures import ChartCall, Column, Figure, describe_series
+from site_builder.pages.common import Ctx, Page, Row, source_refs
+from site_builder.pages.figs import slim
+
+SOURCE = "meta_cser"
+CSE = ["child_sexual_exploitation"]
+REVISION_COLUMNS = [
+    Column("figure", "Figure"),
+    Column("period", "Period"),
+    Column("prev_edition", "Earlier edition"),
+    Column("prev_value_as_published", "Earlier value", "prev_value"),
+    Column("edition", "Next edition"),
+    Column("value_as_published", "New value", "value"),
+    Column("change_text", "Change", "num"),
+    Column("change_kind", "Kind"),
+    Column("round_trip_text", "Returned to an earlier value?"),
+    Column("locator", "Where (new value)"),
+]
+
+
+def _revision_rows(ctx: Ctx) -> list[Row]:
+    rows = ctx.query("revisions_list", source_id=SOURCE)
+    for r in rows:
+        r["figure"] = f"{r['platform_name']}: {r['policy_label']}: {r['metric_label']}"
+        r["period"] = fmt.period(r["period_start"], r["period_end"])
+        r["change_text"] = fmt.change_ratio(r["change_ratio"])
+        r["round_trip_text"] = "yes" if r["round_trip"] else "no"
+        r["value_text"] = r["value_as_published"]
+        r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
+    return rows
+
+
+def by_edition(ctx: Ctx) -> Figure:
+    rows = ctx.query("revisions_by_edition", source_id=SOURCE)
+    for r in rows:
+        r["category"] = f"{r['prev_edition']} to {r['edition']}"
+        r["value"] = r["changed"]
+        r["value_text"] = fmt.count(r["changed"])
+        r["period"] = r["edition"]
+        r["locator"] = f"every line of {r['file']} compared with {r['prev_file']}"
+    top = max(rows, key=lambda r: r["changed"]) if rows else None
+    quiet = [r["edition"] for r in rows if r["changed"] == 0]
+    takeaway = (f"{sum(r['changed'] for r in rows):,} figures changed between consecutive editions; the most "
+                f"({top['changed']}) when the {top['edition']} edition replaced {top['prev_edition']}."
+                if top else "No figure changed.")
+    chart = ChartCall(base.hbars, dict(rows=slim(rows, ["category", "value", "value_text"]), category="category",
+                                       value="value", x_title="Figures changed", x_format="d",
+                                       title="Meta: past figures changed in each new edition", label="value_text"))
+    desc = "Bar chart. " + " ".join(f"{r['category']}: {r['changed']} figures changed "
+                                     f"({r['revised_up']} up, {r['revised_down']} down)." for r in rows)
+    if quiet:
+        desc += f" Editions after which nothing changed: {', '.join(quiet)}."
+    return Figure(id="revisions-by-edition", title="Meta: past figures changed in each new edition",
+                  takeaway=takeaway, description=desc, rows=rows, chart=chart,
+                  columns=[Column("category", "Editions compared"), Column("value_text", "Figures changed", "value"),
+                           Column("revised_up", "Revised up", "count"), Column("revised_down", "Revised down", "count"),
+                           Column("locator", "How")],
+                  sources=source_refs(ctx, rows),
+                  caveat="A figure is the same platform, policy, metric and quarter in two consecutive CSV editions; "
+                         "renamed policies are matched through the taxonomy. Formatting changes do not count.")
+
+
+def round_trip(ctx: Ctx) -> tuple[Figure, Row | None]:
+    steps = ctx.query("revision_history_steps", source_id=SOURCE, policy_areas=CSE, metrics=["content_actioned"])
+    for r in steps:
+        r["series"] = f"{r['platform_label']}: {r['policy_label']}, {fmt.period(r['period_start'], r['period_end'])}"
+        r["x"] = r["edition_end"].isoformat()
+        r["period"] = r["edition"]
+        r["value_text"] = r["value_as_published"]
+        r["unit"] = "pieces of content"
+        r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
+    # the figure with the largest swing leads the page
+    lead = max(steps, key=lambda r: (r["max_value"] - r["min_value"]) / max(r["max_value"], 1)) if steps else None
+    show = [r for r in steps if lead and r["period_start"] == lead["period_start"]]
+    path = ""
+    if lead:
+        seq = [r for r in show if r["series"] == lead["series"]]
+        chunks: list[tuple[str, str, str]] = []
+        for r in seq:
+            if chunks and chunks[-1][0] == r["value_as_published"]:
+                chunks[-1] = (chunks[-1][0], chunks[-1][1], r["edition"])
+            else:
+                chunks.append((r["value_as_published"], r["edition"], r["edition"]))
+        path = ", then ".join(f"{v} ({a}{'' if a == b else '–' + b} editions)" for v, a, b in chunks)
+    period = fmt.period_iso(lead["period_start"], lead["period_end"]) if lead else ""
+    title = (f"One quarter, re-published: Meta's {period} '{lead['policy_label']}' counts in each edition"
+             if lead else "Figures that returned to an earlier value")
+    takeaway = (f"{lead['platform_label']}'s '{lead['policy_label']}' count for {period} read {path}." if lead else "")
+    chart = ChartCall(base.time_lines, dict(rows=slim(show, ["x", "value", "series"]), x="x", y="value",
+                                            series="series", y_title="Pieces of content actioned", y_format="~s",
+                                            title=title)) if show else None
+    fig = Figure(id="revisions-round-trip", title=title, takeaway=takeaway,
+                 description="Line chart; x axis: the edition (quarter of publication), y axis: the value the edition "
+                             "gave for the same past quarter. "
+                             + describe_series(show, series="series", period="period", value="value", fmt=fmt.count),
+                 rows=show, chart=chart,
+                 columns=[Column("series", "Figure"), Column("period", "Edition"), Column("value_text", "Value", "value"),
+                          Column("locator", "Where it was read")],
+                 sources=source_refs(ctx, show),
+                 caveat="Meta gives no reason for these changes in the CSV files.")
+    return fig, lead
+
+
+def largest(ctx: Ctx, rows: list[Row]) -> Figure:
+    big = [r for r in rows if r["prev_value"] and r["prev_value"] >= 1000 and r["unit_kind"] == "count"][:25]
+    return Figure(id="revisions-largest", title="The 25 largest relative revisions of counts of 1,000 or more",
+                  takeaway=(f"The largest: {big[0]['figure']}, {big[0]['period']}, went from {big[0]['prev_value_as_published']} "
+                            f"({big[0]['prev_edition']}) to {big[0]['value_as_published']} ({big[0]['edition']})." if big else ""),
+                  description="Table only.", rows=big, columns=REVISION_COLUMNS, sources=source_refs(ctx, big))
+
+
+def all_revisions(ctx: Ctx, rows: list[Row]) -> Figure:
+    trips = sum(1 for r in rows if r["round_trip"])
+    return Figure(id="revisions-all", title="Every revision found",
+                  takeaway=f"{len(rows):,} changes; {trips:,} of them belong to figures that later returned to a value "
+                           "they had before.",
+                  description="Table only.", rows=rows, columns=REVISION_COLUMNS, sources=source_refs(ctx, rows))
+
+
+def build(ctx: Ctx) -> list[Page]:
+    rows = _revision_rows(ctx)
+    edition_fig = by_edition(ctx)
+    trip_fig, lead = round_trip(ctx)
+    figures = [edition_fig, trip_fig, largest(ctx, rows), all_revisions(ctx, rows)]
+    editions = sorted({r["edition"] for r in rows} | {r["prev_edition"] for r in rows})
+    distinct = len({(r["platform_label"], r["policy_key"], r["metric_label"], r["period"]) for r in rows})
+    summary = {
+        "changes": len(rows), "distinct": distinct, "first": editions[0] if editions else "",
+        "last": editions[-1] if editions else "", "n_editions": len(ctx.query("revisions_by_edition", source_id=SOURCE)) + 1,
+        "cse_changes": sum(1 for r in rows if r["policy_area"] == "child_sexual_exploitation"),
+        "round_trips": len({(r["platform_label"], r["policy_key"], r["metric_label"], r["period"]) for r in rows if r["round_trip"]}),
+    }
+    return [Page(path="revisions.md", title="Revisions", template="pages/revisions.md.j2", nav="Revisions",
+                 context={"summary": summary, "figs": {f.id: f for f in figures}, "lead": lead},
+                 figures=figures)]

@@ -1,0 +1,23 @@
+"""Sources page: the catalog, every release with its checksum, and cross-checks."""
+
+from __future__ import annotations
+
+from site_builder.pages.common import Ctx, Page, first_url
+
+
+def build(ctx: Ctx) -> list[Page]:
+    releases = ctx.query("catalog_releases")
+    for r in releases:
+        r["url"] = first_url(r["url"])
+    by_source = []
+    for sid, src in sorted(ctx.sources.items(), key=lambda kv: kv[1]["publisher"].lower()):
+        rels = [r for r in releases if r["source_id"] == sid]
+        if not rels:
+            continue
+        by_source.append({**src, "url": first_url(src["url"]), "releases": rels,
+                          "observations": sum(r["observations"] for r in rels)})
+    return [Page(path="sources.md", title="Sources", template="pages/sources.md.j2", nav="About the data",
+                 context={"sources": by_source, "n_releases": len(releases),
+                          "n_observations": sum(r["observations"] for r in releases),
+                          "crosschecks": ctx.query("curated_vs_raw_summary"),
+                          "disagreements": ctx.query("curated_vs_raw_disagreements")})]

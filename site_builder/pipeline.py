@@ -1,0 +1,144 @@
+"""The build, stage by stage. This is the only module that knows the order of stages:
+
+load -> model -> check -> pages (queries, figures) -> chart -> render -> publish
+
+Everything is built in a temporary directory under the build directory; the finished
+site (and the warehouse) replace the previous ones only after every stage passed. If the
+inputs (data, SQL, templates, code, mkdocs.yml, library versions) are unchanged since the
+last successful build, the build says so and does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from rich.console import Console
+
+from site_builder import publish, render, settings, warehouse
+from site_builder.errors import BuildError
+from site_builder.pages import child_safety, home, methodology, platforms, revisions, sources
+from site_builder.pages.common import Ctx, Page
+
+PAGE_BUILDERS: list[Callable[[Ctx], list[Page]]] = [
+    home.build, child_safety.build, platforms.build, revisions.build, sources.build, methodology.build,
+]
+NAV_ORDER = ["", "Topics", "Platforms", "Revisions", "About the data"]
+FINGERPRINT_FILE = "last-build.json"
+PACKAGES = ["duckdb", "altair", "vl-convert-python", "jinja2", "mkdocs", "mkdocs-material"]
+
+
+def inputs_fingerprint(data_dir: Path) -> str:
+    """A hash of everything the site is built from."""
+    h = hashlib.sha256()
+    roots = [data_dir, settings.TEMPLATES_DIR, Path(__file__).resolve().parent]
+    files = sorted(p for root in roots for p in root.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    for p in files + [settings.MKDOCS_YML]:
+        h.update(str(p.name).encode())
+        h.update(p.read_bytes())
+    for pkg in PACKAGES:
+        h.update(f"{pkg}=={metadata.version(pkg)}".encode())
+    return h.hexdigest()
+
+
+def make_nav(pages: list[Page]) -> list[Any]:
+    """MkDocs navigation from the pages' sections (``"Platforms/More"`` nests a section)."""
+    nav: list[Any] = []
+    for section in NAV_ORDER:
+        items: list[Any] = [{p.title: p.path} for p in pages if p.nav == section]
+        for sub in sorted({p.nav for p in pages if p.nav.startswith(section + "/")} if section else set()):
+            items.append({sub.split("/", 1)[1]: [{p.title: p.path} for p in pages if p.nav == sub]})
+        if not items:
+            continue
+        if section == "" or (len(items) == 1 and section == "Revisions"):
+            nav.extend(items)
+        else:
+            nav.append({section: items})
+    return nav
+
+
+class Stages:
+    """Times each stage and shows progress; ``times`` feeds the benchmark."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.times: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str, doing: str) -> Iterator[None]:
+        start = time.perf_counter()
+        with self.console.status(f"[bold]{name}[/]: {doing}"):
+            yield
+        self.times[name] = time.perf_counter() - start
+        self.console.print(f"[green]✓[/] {name:<8} {doing} ({self.times[name]:.2f} s)", highlight=False)
+
+
+def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUILD_DIR, use_cache: bool = True,
+          console: Console | None = None, times: dict[str, float] | None = None) -> Path:
+    """Build the site into ``build_dir/site``; return its path. Raises BuildError or InputError."""
+    console = console or Console(stderr=True)
+    stages = Stages(console)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    site_dir = build_dir / "site"
+    fp_path = build_dir / FINGERPRINT_FILE
+    with stages.stage("inputs", "fingerprint data, SQL, templates and code"):
+        fingerprint = inputs_fingerprint(data_dir)
+    if use_cache and site_dir.exists() and fp_path.exists() and \
+            json.loads(fp_path.read_text()).get("fingerprint") == fingerprint:
+        console.print("[green]Nothing changed since the last build[/]; the site is up to date.")
+        if times is not None:
+            times.update(stages.times)
+        return site_dir
+
+    work = Path(tempfile.mkdtemp(prefix=".building-", dir=build_dir))
+    cache_dir = build_dir / "cache" / "charts" if use_cache else None
+    try:
+        db_path = work / "warehouse.duckdb"
+        con = duckdb.connect(str(db_path))
+        try:
+            with stages.stage("load", f"load {data_dir} into DuckDB"):
+                warehouse.load(con, data_dir)
+            with stages.stage("model", "run SQL models (staging, marts)"):
+                models = warehouse.run_models(con)
+            with stages.stage("check", "run SQL data checks"):
+                failures = warehouse.run_checks(con)
+            if failures:
+                raise BuildError("data checks failed; nothing was published.\n" + warehouse.format_failures(failures))
+            with stages.stage("pages", "query marts and build figures"):
+                ctx = Ctx(con)
+                pages = [p for builder in PAGE_BUILDERS for p in builder(ctx)]
+            docs_dir = work / "docs"
+            env = render.environment()
+            site_info = {"pages": {p.path: p.title for p in pages}}
+            with stages.stage("chart", "render charts (SVG, PNG, Vega-Lite, CSV)"):
+                stats = render.render_figures(pages, docs_dir, cache_dir)
+            with stages.stage("render", "render templates to Markdown"):
+                render.copy_static(docs_dir)
+                for page in pages:
+                    render.render_markdown(page, docs_dir, env, site_info)
+        finally:
+            con.close()
+        with stages.stage("publish", "mkdocs build --strict"):
+            publish.run_mkdocs(docs_dir, work / "site", make_nav(pages))
+        publish.swap_into_place(work / "site", site_dir)
+        publish.swap_into_place(docs_dir, build_dir / "docs")
+        (db_path).replace(build_dir / "warehouse.duckdb")
+        fp_path.write_text(json.dumps({"fingerprint": fingerprint, "models": models}, indent=1))
+        n_figs = sum(len(p.figures) for p in pages)
+        console.print(f"{len(pages)} pages, {n_figs} figures and tables ({stats['rendered']} charts rendered, "
+                      f"{stats['cached']} from cache, {stats['table']} tables)", highlight=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if times is not None:
+        times.update(stages.times)
+    return site_dir

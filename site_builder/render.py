@@ -1,0 +1,88 @@
+"""Render pages: figures to files, Jinja2 templates to Markdown in the docs directory.
+
+Every value printed by a template is escaped for both HTML and Markdown (``finalize``), so
+text from sources (a label with ``<script>``, a title with ``*`` or ``_``) comes out as
+inert text; only ``Markup`` produced by the templates' own macros passes unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from site_builder import fmt, settings
+from site_builder.errors import BuildError
+from site_builder.figures import render as render_figure
+from site_builder.pages.common import Page, first_url
+
+# Characters HTML or Markdown would interpret inside text, written as entities.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
+             **{c: f"&#{ord(c)};" for c in "\\`*_[]{}#|~!$"}}
+
+
+def md_escape(value: Any) -> Markup:
+    """Escape text for HTML and neutralise Markdown syntax characters, in one pass."""
+    if isinstance(value, Markup):
+        return value
+    text = "" if value is None else str(value)
+    return Markup("".join(_ENTITIES.get(ch, ch) for ch in text))
+
+
+def ident(value: str) -> Markup:
+    """An identifier for anchors and attribute lists; refuses anything but [A-Za-z0-9_.-]."""
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(value)):
+        raise ValueError(f"not a safe identifier: {value!r}")
+    return Markup(value)
+
+
+def environment(templates_dir: Path = settings.TEMPLATES_DIR) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        finalize=md_escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        count=fmt.count, short=fmt.short, pct=fmt.percent, url=first_url, ident=ident,
+        period=lambda r: fmt.period(r["period_start"], r["period_end"]),
+    )
+    return env
+
+
+def render_figures(pages: list[Page], docs_dir: Path, cache_dir: Path | None) -> Counter[str]:
+    """Write every figure's SVG, PNG, Vega-Lite JSON and CSV next to its page, using all
+    cores (the renderer releases the GIL); return how many were rendered, cached, tables."""
+    jobs = [(fig, docs_dir / "figures" / page.slug, f"{page.root}figures/{page.slug}/")
+            for page in pages for fig in page.figures]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        outcomes = list(pool.map(lambda job: render_figure(job[0], job[1], job[2], cache_dir), jobs))
+    return Counter(outcomes)
+
+
+def render_markdown(page: Page, docs_dir: Path, env: jinja2.Environment, site: dict[str, Any]) -> None:
+    """Render the page's template to Markdown (after its figures, whose URLs it uses)."""
+    try:
+        text = env.get_template(page.template).render(page=page, root=page.root, site=site, **page.context)
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"template {page.template} failed for page {page.path}: {exc}") from exc
+    out = docs_dir / page.path
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+
+
+def copy_static(docs_dir: Path, templates_dir: Path = settings.TEMPLATES_DIR) -> None:
+    """Copy stylesheets and other static files from ``templates/assets`` into the docs."""
+    src = templates_dir / "assets"
+    if src.exists():
+        shutil.copytree(src, docs_dir / "assets", dirs_exist_ok=True)

@@ -1,0 +1,25 @@
+-- One row per platform id and year: the CyberTipline reports NCMEC says it received from
+-- the provider lines that data/taxonomy/platform_labels.csv assigns to the platform. When
+-- a company appears under several names in one year (Twitter, Inc. / Vine.co and X Corp in
+-- 2023) the lines are summed and every line is listed in `lines`; same source, same
+-- metric, same year, so the sum is like for like. Asterisked names (2019-2020) combine
+-- related companies: `combined` marks them.
+SELECT
+    s.platform_id,
+    s.period_start,
+    s.period_end,
+    sum(s.value) AS value,
+    count(*) AS n_lines,
+    string_agg(s.platform_label || ': ' || s.value_as_published, '; ' ORDER BY s.platform_label) AS lines,
+    string_agg(s.locator, '; ' ORDER BY s.platform_label) AS locator,
+    min(s.release_id) AS release_id,
+    count(DISTINCT s.release_id) AS n_releases,
+    min(s.source_url) AS source_url,
+    min(s.source_title) AS source_title,
+    bool_or(s.platform_label LIKE '%*') AS combined
+FROM series AS s
+WHERE s.source_id = 'ncmec_esp'
+  AND s.metric_id = 'ncmec_reports_received'
+  AND s.platform_id IS NOT NULL
+  AND NOT s.conflict
+GROUP BY s.platform_id, s.period_start, s.period_end

@@ -1,0 +1,65 @@
+-- One row per figure whose published value changed between two consecutive full
+-- snapshots of a source (Meta's quarterly CSVs each republish the whole history). The key
+-- is platform, harmonised policy key (so a relabelled policy still matches), metric label,
+-- period and geography; a change is any difference in status (reported / range / N/A),
+-- value or range ends. Formatting alone ("9,400,000" vs "9400000") is not a change.
+WITH full_releases AS (
+    SELECT release_id, source_id,
+           lag(release_id) OVER (PARTITION BY source_id ORDER BY edition_end) AS prev_release_id
+    FROM releases
+    WHERE snapshot = 'full' AND kind = 'raw'
+),
+obs AS (
+    SELECT * FROM stg_observations WHERE snapshot = 'full' AND release_kind = 'raw'
+)
+SELECT
+    cur.source_id,
+    cur.platform_label,
+    cur.platform_id,
+    cur.policy_key,
+    cur.policy_area,
+    prev.policy_label AS prev_policy_label,
+    cur.policy_label,
+    cur.metric_label,
+    cur.metric_id,
+    cur.qualifier,
+    cur.period_start,
+    cur.period_end,
+    cur.geography,
+    cur.unit,
+    cur.unit_kind,
+    prev.release_id AS prev_release_id,
+    prev.edition AS prev_edition,
+    prev.value_status AS prev_value_status,
+    prev.value AS prev_value,
+    prev.value_as_published AS prev_value_as_published,
+    prev.locator AS prev_locator,
+    cur.release_id,
+    cur.edition,
+    cur.value_status,
+    cur.value,
+    cur.value_as_published,
+    cur.locator,
+    cur.value - prev.value AS change,
+    (cur.value - prev.value) / nullif(prev.value, 0) AS change_ratio,
+    CASE
+        WHEN prev.value_status = 'not_reported' THEN 'newly reported'
+        WHEN cur.value_status = 'not_reported' THEN 'withdrawn (now N/A)'
+        WHEN prev.value_status = 'range' OR cur.value_status = 'range' THEN 'range changed'
+        WHEN cur.value > prev.value THEN 'revised up'
+        ELSE 'revised down'
+    END AS change_kind
+FROM full_releases AS fr
+JOIN obs AS cur ON cur.release_id = fr.release_id
+JOIN obs AS prev
+  ON prev.release_id = fr.prev_release_id
+ AND prev.platform_label = cur.platform_label
+ AND prev.policy_key = cur.policy_key
+ AND prev.metric_label = cur.metric_label
+ AND prev.period_start = cur.period_start
+ AND prev.period_end = cur.period_end
+ AND prev.geography = cur.geography
+WHERE prev.value_status IS DISTINCT FROM cur.value_status
+   OR prev.value IS DISTINCT FROM cur.value
+   OR prev.value_low IS DISTINCT FROM cur.value_low
+   OR prev.value_high IS DISTINCT FROM cur.value_high
