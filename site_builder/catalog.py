@@ -25,7 +25,7 @@ SOURCE_KINDS = {
     "ngo_test",
     "compilation",
 }
-SOURCE_FIELDS = ("publisher", "title", "url", "kind", "cadence", "licence")
+SOURCE_FIELDS = ("short", "publisher", "title", "url", "kind", "cadence", "licence")
 CURATED_ROLES = {"facts", "crosscheck", "claims", "reference"}
 MANIFEST_COLUMNS = [
     "path", "source_id", "publisher", "edition", "format", "original_url",

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import multiprocessing
 import io
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
@@ -101,15 +104,6 @@ class Figure:
     assets: dict[str, str] = field(default_factory=dict)
     size: tuple[int, int] = (0, 0)
 
-    def spec(self, validate: bool = False) -> dict[str, Any]:
-        """The Vega-Lite spec, with the generated description embedded."""
-        if self.chart is None:
-            raise ValueError(f"figure {self.id} has no chart")
-        spec = self.chart.build().to_dict(validate=validate)
-        spec["description"] = self.description
-        return spec
-
-
 # Raw and provenance fields added to a figure's CSV after its table columns, when present.
 CSV_EXTRA = ["platform_id", "policy_label", "metric_label", "period_start", "period_end", "value",
              "value_low", "value_high", "value_as_published", "unit", "release_id", "locator", "doc_url"]
@@ -133,45 +127,70 @@ def svg_size(svg: str) -> tuple[int, int]:
     return (round(float(m.group(1))), round(float(m.group(2)))) if m else (0, 0)
 
 
-def _render_files(fig: Figure, out: dict[str, Path]) -> None:
-    spec = fig.spec()
+EXTS = ("svg", "png", "vl.json")
+
+
+def draw(chart: ChartCall, description: str, label: str, stem: Path) -> None:
+    """Render one chart to ``<stem>.svg``, ``.png`` and ``.vl.json`` (runs in a worker process)."""
+    spec = chart.build().to_dict(validate=False)
+    spec["description"] = description
     try:
         svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
         png = vlc.svg_to_png(svg, scale=PNG_SCALE)
     except ValueError as exc:
-        raise BuildError(f"chart {fig.id!r} ({fig.title}) failed to render: {exc}") from exc
-    out["vl.json"].write_text(json.dumps(spec, sort_keys=True, ensure_ascii=False, indent=1), encoding="utf-8")
-    out["svg"].write_text(svg, encoding="utf-8")
-    out["png"].write_bytes(png)
+        raise BuildError(f"chart {label} failed to render: {exc}") from exc
+    stem.with_suffix(".vl.json").write_text(json.dumps(spec, sort_keys=True, ensure_ascii=False, indent=1),
+                                            encoding="utf-8")
+    stem.with_suffix(".svg").write_text(svg, encoding="utf-8")
+    stem.with_suffix(".png").write_bytes(png)
 
 
-def render(fig: Figure, out_dir: Path, url_prefix: str, cache_dir: Path | None) -> str:
-    """Write ``<id>.svg/.png/.vl.json/.csv`` into ``out_dir`` and record their URLs on the
-    figure; return 'rendered', 'cached' or 'table' (no chart)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"{fig.id}.csv").write_text(csv_text(fig), encoding="utf-8")
-    fig.assets["csv"] = f"{url_prefix}{fig.id}.csv"
-    if fig.chart is None:
-        return "table"
-    exts = ("svg", "png", "vl.json")
-    out = {ext: out_dir / f"{fig.id}.{ext}" for ext in exts}
-    key = fig.chart.key(fig.description)
-    cached = {ext: cache_dir / f"{key}.{ext}" for ext in exts} if cache_dir else None
-    if cached and all(p.exists() for p in cached.values()):
-        for ext in exts:
-            shutil.copyfile(cached[ext], out[ext])
-        outcome = "cached"
+def _draw_job(job: tuple[ChartCall, str, str, Path]) -> None:
+    draw(*job)
+
+
+def render_all(jobs: list[tuple[Figure, Path, str]], cache_dir: Path | None, workers: int = 1) -> Counter[str]:
+    """Write every figure's CSV, SVG, PNG and Vega-Lite JSON into its directory and record
+    the URLs (``url_prefix`` + file name) on the figure. Charts found in ``cache_dir`` are
+    copied; the others are drawn in ``workers`` processes and then cached. Returns how many
+    charts were rendered or cached, and how many figures are tables only."""
+    outcomes: Counter[str] = Counter()
+    to_draw: list[tuple[Figure, Path, str]] = []
+    for fig, out_dir, _prefix in jobs:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / f"{fig.id}.csv").write_text(csv_text(fig), encoding="utf-8")
+        if fig.chart is None:
+            outcomes["table"] += 1
+            continue
+        key = fig.chart.key(fig.description)
+        cached = [cache_dir / f"{key}.{ext}" for ext in EXTS] if cache_dir else []
+        if cached and all(p.exists() for p in cached):
+            for src, ext in zip(cached, EXTS):
+                shutil.copyfile(src, out_dir / f"{fig.id}.{ext}")
+            outcomes["cached"] += 1
+        else:
+            to_draw.append((fig, out_dir, key))
+    draw_jobs = [(fig.chart, fig.description, f"{fig.id!r} ({fig.title})", out_dir / fig.id)
+                 for fig, out_dir, _ in to_draw]
+    if workers > 1 and len(draw_jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(_draw_job, draw_jobs))
     else:
-        _render_files(fig, out)
-        if cached:
+        for job in draw_jobs:
+            _draw_job(job)
+    for fig, out_dir, key in to_draw:
+        if cache_dir:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            for ext in exts:
-                shutil.copyfile(out[ext], cached[ext])
-        outcome = "rendered"
-    fig.size = svg_size(out["svg"].read_text(encoding="utf-8"))
-    for ext, name in (("svg", "svg"), ("png", "png"), ("vl.json", "json")):
-        fig.assets[name] = f"{url_prefix}{fig.id}.{ext}"
-    return outcome
+            for ext in EXTS:
+                shutil.copyfile(out_dir / f"{fig.id}.{ext}", cache_dir / f"{key}.{ext}")
+        outcomes["rendered"] += 1
+    for fig, out_dir, prefix in jobs:
+        fig.assets["csv"] = f"{prefix}{fig.id}.csv"
+        if fig.chart is not None:
+            fig.size = svg_size((out_dir / f"{fig.id}.svg").read_text(encoding="utf-8"))
+            for ext, name in (("svg", "svg"), ("png", "png"), ("vl.json", "json")):
+                fig.assets[name] = f"{prefix}{fig.id}.{ext}"
+    return outcomes
 
 
 def describe_series(rows: list[Row], *, series: str, period: str, value: str,

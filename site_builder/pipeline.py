@@ -133,7 +133,7 @@ def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUIL
         publish.swap_into_place(work / "site", site_dir)
         publish.swap_into_place(docs_dir, build_dir / "docs")
         (db_path).replace(build_dir / "warehouse.duckdb")
-        fp_path.write_text(json.dumps({"fingerprint": fingerprint, "models": models}, indent=1))
+        fp_path.write_text(json.dumps({"fingerprint": fingerprint, "models": models, "nav": make_nav(pages)}, indent=1))
         n_figs = sum(len(p.figures) for p in pages)
         console.print(f"{len(pages)} pages, {n_figs} figures and tables ({stats['rendered']} charts rendered, "
                       f"{stats['cached']} from cache, {stats['table']} tables)", highlight=False)

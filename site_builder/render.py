@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from markupsafe import Markup
 
 from site_builder import fmt, settings
 from site_builder.errors import BuildError
-from site_builder.figures import render as render_figure
+from site_builder.figures import render_all
 from site_builder.pages.common import Page, first_url
 
 # Characters HTML or Markdown would interpret inside text, written as entities.
@@ -61,13 +60,11 @@ def environment(templates_dir: Path = settings.TEMPLATES_DIR) -> jinja2.Environm
 
 
 def render_figures(pages: list[Page], docs_dir: Path, cache_dir: Path | None) -> Counter[str]:
-    """Write every figure's SVG, PNG, Vega-Lite JSON and CSV next to its page, using all
-    cores (the renderer releases the GIL); return how many were rendered, cached, tables."""
+    """Write every figure's files next to its page (``figures/<page>/``), drawing uncached
+    charts on every core; return how many charts were rendered, cached, and tables."""
     jobs = [(fig, docs_dir / "figures" / page.slug, f"{page.root}figures/{page.slug}/")
             for page in pages for fig in page.figures]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        outcomes = list(pool.map(lambda job: render_figure(job[0], job[1], job[2], cache_dir), jobs))
-    return Counter(outcomes)
+    return render_all(jobs, cache_dir, workers=os.cpu_count() or 1)
 
 
 def render_markdown(page: Page, docs_dir: Path, env: jinja2.Environment, site: dict[str, Any]) -> None:

@@ -68,13 +68,13 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     _load_csv(con, "raw_annotations", [data_dir / "annotations.csv"], ANNOTATION_COLUMNS, data_dir)
     doc = catalog.load_catalog(data_dir)
     con.execute(
-        "CREATE OR REPLACE TABLE sources (source_id VARCHAR, publisher VARCHAR, title VARCHAR, url VARCHAR, "
+        "CREATE OR REPLACE TABLE sources (source_id VARCHAR, short VARCHAR, publisher VARCHAR, title VARCHAR, url VARCHAR, "
         "kind VARCHAR, cadence VARCHAR, licence VARCHAR, citation VARCHAR, description VARCHAR, "
         "unmapped_platforms_allowed BOOLEAN)"
     )
     con.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [[sid, s["publisher"], s["title"], s["url"], s["kind"], s["cadence"], s["licence"],
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[sid, s["short"], s["publisher"], s["title"], s["url"], s["kind"], s["cadence"], s["licence"],
           s.get("citation", ""), " ".join(str(s.get("description", "")).split()),
           s.get("unmapped_platforms") == "allowed"]
          for sid, s in sorted(doc["sources"].items())],

@@ -88,12 +88,12 @@ def facet_lines(rows: Sequence[Row], *, x: str, y: str, series: str, facet: str,
     enc = {
         "x": alt.X(f"{x}:T", title=None, scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y", tickCount="year")),
         "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="~s")),
-        "color": alt.Color(f"{series}:N", scale=color, title=None),
+        "color": alt.Color(f"{series}:N", scale=color, legend=None),
     }
     base = alt.Chart()
     layered = alt.layer(
-        base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, title=None)),
-        base.mark_point(filled=True).encode(**enc, shape=alt.Shape(f"{series}:N", scale=shape, title=None)),
+        base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, legend=None)),
+        base.mark_point(filled=True).encode(**enc, shape=alt.Shape(f"{series}:N", scale=shape, legend=None)),
     ).properties(width=WIDTH - 40, height=130)
     facets = list(dict.fromkeys(r[facet] for r in rows))
     chart = alt.FacetChart(

@@ -53,7 +53,7 @@ def other_platforms_actioned(ctx: Ctx) -> Figure:
 
     def facet(r: Row) -> str:
         geo = "" if r["geography"] == "global" else f", {r['geography']}"
-        return f"{r['platform_name']}: '{r['policy_label']}' ({r['unit_display']}{geo}; {ctx.sources[r['source_id']]['title']})"
+        return f"{r['platform_name']}: '{r['policy_label']}' ({r['unit_display']}{geo}; {ctx.sources[r['source_id']]['short']})"
 
     for r in rows:
         counts[facet(r)] = counts.get(facet(r), 0) + 1

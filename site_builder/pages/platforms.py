@@ -21,9 +21,22 @@ PERCENT_METRICS = {"proactive_rate", "prevalence"}
 
 
 def _series_label(r: Row) -> str:
+    """The policy as last published (with earlier names, if it was renamed), bound and place."""
     q = {"upper_bound": " (upper bound)", "lower_bound": " (lower bound)", "approx": " (approx.)"}.get(r["qualifier"], "")
     geo = "" if r["geography"] == "global" else f" [{r['geography']}]"
-    return f"{r['policy_label']}{q}{geo}"
+    return f"{r.get('policy_display', r['policy_label'])}{q}{geo}"
+
+
+def _name_policies(rows: list[Row]) -> None:
+    """Give every row of a policy key the key's latest published name, noting earlier names."""
+    names: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: r["period_end"]):
+        names[(r["source_id"], r["policy_key"])].append((r["period_end"], r["policy_label"]))
+    for r in rows:
+        seen = list(dict.fromkeys(label for _, label in names[(r["source_id"], r["policy_key"])]))
+        latest_name = seen[-1]
+        earlier = [n for n in seen if n != latest_name]
+        r["policy_display"] = latest_name + (f" (earlier: {', '.join(earlier)})" if earlier else "")
 
 
 def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure]:
@@ -31,6 +44,7 @@ def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure
     figs = []
     own = [r for r in rows if ctx.sources[r["source_id"]]["kind"] == "platform_report"
            and r["policy_area"] in FOCUS and r["value"] is not None]
+    _name_policies(own)
     for source_id in sorted({r["source_id"] for r in own}):
         for metric in CHART_METRICS:
             sel = [r for r in own if r["source_id"] == source_id and r["metric_id"] == metric]
@@ -47,7 +61,7 @@ def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure
             takeaway = (f"Latest ({last_period}): " + "; ".join(
                 f"{_series_label(r)} {fmt.percent(r['value']) if pct else fmt.short(r['value'])}"
                 for r in sorted(lasts, key=lambda r: -r["value"]) if r["period"] == last_period) + ".")
-            src_title = ctx.sources[source_id]["title"]
+            src_title = ctx.sources[source_id]["short"]
             figs.append(line_figure(
                 ctx, id=f"{pid}-{source_id}-{metric}".replace("_", "-"), rows=[dict(r) for r in sel],
                 title=f"{name}: {m['name'].lower()} in the focus areas ({src_title})",
