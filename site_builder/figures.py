@@ -48,14 +48,22 @@ class Column:
 
 
 @dataclass(frozen=True)
-class SourceRef:
-    """A release (or, for curated rows, a document) a figure uses."""
+class SourceItem:
+    """One release (or, for curated rows, one document) used: what to click, and its release."""
 
     label: str
     url: str
     release_id: str
-    licence: str = ""
-    citation: str = ""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One source a figure uses, with its licence and the releases or documents used."""
+
+    source: str
+    licence: str
+    citation: str
+    items: tuple[SourceItem, ...]
 
 
 @cache

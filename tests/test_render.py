@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.charts import base
-from site_builder.figures import ChartCall, Column, Figure, SourceRef, render_all
+from site_builder.figures import ChartCall, Column, Figure, SourceItem, SourceRef, render_all
 from site_builder.render import environment, ident, md_escape
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -45,7 +45,8 @@ def golden_figure() -> Figure:
     return Figure(id="golden", title="Golden chart", takeaway="It went up.", description="Line chart. Up.",
                   rows=rows, columns=[Column("series", "Series"), Column("period", "Period"),
                                       Column("value_text", "Value", "value")],
-                  sources=[SourceRef("Publisher, Report <i>2021</i>", "https://example.org/a", "src-2021Q1", "CC BY 4.0")],
+                  sources=[SourceRef("Publisher: Report <i>2021</i>", "CC BY 4.0", "",
+                                     (SourceItem("2021Q1 edition (CSV)", "https://example.org/a", "src-2021Q1"),))],
                   chart=chart, caveat="Not comparable.")
 
 

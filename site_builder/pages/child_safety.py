@@ -86,7 +86,7 @@ def proactive_rates(ctx: Ctx) -> Figure:
         if last:
             lows.append(f"{platform} {fmt.percent(last['value'])}")
     tk = latest(tiktok, policy_label="Safety & Civility - Youth Exploitation & Abuse")
-    takeaway = (f"Both companies say they find almost all of what they remove before anyone reports it: latest "
+    takeaway = (f"By their own figures, both companies find almost all of what they remove before anyone reports it: latest "
                 f"{', '.join(lows)} for Meta ({latest(meta)['period'] if meta else ''})"
                 + (f", {fmt.percent(tk['value'])} for TikTok's youth exploitation category ({tk['period']})." if tk else "."))
     return line_figure(

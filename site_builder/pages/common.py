@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from site_builder import fmt, settings
-from site_builder.figures import Figure, SourceRef
+from site_builder.figures import Figure, SourceItem, SourceRef
 
 Row = dict[str, Any]
 SERIES_FILTERS = ("source_id", "platforms", "policy_areas", "policy_keys", "metrics", "geography")
@@ -100,24 +100,24 @@ def enrich(r: Row) -> Row:
 
 
 def source_refs(ctx: Ctx, rows: Iterable[Row]) -> list[SourceRef]:
-    """One reference per release used; for curated transcriptions, one per document."""
-    refs: dict[tuple[str, str], SourceRef] = {}
+    """Per source used: its licence and each release used (for curated transcriptions, each
+    document the rows name), in the order first met."""
+    groups: dict[str, dict[tuple[str, str], SourceItem]] = {}
     for r in rows:
         rel = ctx.releases[r["release_id"]]
-        src = ctx.sources[rel["source_id"]]
         if rel["kind"] == "curated":
-            label = f"{r.get('doc_title') or rel['title']} (transcribed in {rel['file']})"
-            url = r.get("doc_url") or ""
-            key = (label, url)
+            item = SourceItem(label=f"{r.get('doc_title') or rel['title']} (transcribed in {rel['file']})",
+                              url=first_url(r.get("doc_url")), release_id=r["release_id"])
         else:
-            label = f"{src['publisher']}, {rel['title']}"
-            url = first_url(rel["url"])
-            key = (r["release_id"], url)
-        refs.setdefault(key, SourceRef(label=label, url=url, release_id=r["release_id"],
-                                       licence=src["licence"], citation=src["citation"] or ""))
-    return list(refs.values())
-
-
+            item = SourceItem(label=f"{rel['edition']} edition ({rel['file'].rsplit('.', 1)[-1].upper()})",
+                              url=first_url(rel["url"]), release_id=r["release_id"])
+        groups.setdefault(rel["source_id"], {}).setdefault((item.label, item.url), item)
+    out = []
+    for sid, items in groups.items():
+        src = ctx.sources[sid]
+        out.append(SourceRef(source=f"{src['publisher']}: {src['title']}", licence=src["licence"],
+                             citation=src["citation"] or "", items=tuple(items.values())))
+    return out
 def latest(rows: Sequence[Row], **match: Any) -> Row | None:
     """The row with the latest period among rows matching all ``match`` fields."""
     sel = [r for r in rows if all(r.get(k) == v for k, v in match.items()) and r["value"] is not None]

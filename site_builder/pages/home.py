@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from site_builder.figures import Figure, SourceRef
+from site_builder.figures import Figure, SourceItem, SourceRef
 from site_builder.pages import child_safety
 from site_builder.pages.common import Ctx, Page
 
@@ -38,10 +38,11 @@ def build(ctx: Ctx) -> list[Page]:
     rev = ctx.rows("SELECT (SELECT count(*) FROM revisions WHERE source_id = 'meta_cser') AS n, "
                    "min(edition) AS first, max(edition) AS last FROM releases "
                    "WHERE source_id = 'meta_cser' AND snapshot = 'full' AND kind = 'raw'")[0]
-    rev_sources = [SourceRef(label=f"{ctx.sources['meta_cser']['publisher']}, {ctx.sources['meta_cser']['title']}, "
-                                   f"CSV editions {rev['first']} to {rev['last']}",
-                             url=ctx.releases[f"meta_cser-{rev['last']}"]["url"], release_id=f"meta_cser-{rev['last']}",
-                             licence=ctx.sources["meta_cser"]["licence"])] if rev["n"] else []
+    meta = ctx.sources["meta_cser"]
+    rev_sources = [SourceRef(source=f"{meta['publisher']}: {meta['title']}", licence=meta["licence"], citation="",
+                             items=(SourceItem(f"CSV editions {rev['first']} to {rev['last']}",
+                                               ctx.releases[f"meta_cser-{rev['last']}"]["url"],
+                                               f"meta_cser-{rev['last']}"),))] if rev["n"] else []
     if rev["n"]:
         headlines.append(Headline(
             text=f"Between its {rev['first']} and {rev['last']} editions, Meta changed {rev['n']:,} figures it had "

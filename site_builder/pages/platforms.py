@@ -8,7 +8,7 @@ from collections import defaultdict
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
-from site_builder.pages.figs import SERIES_COLUMNS, events_for, line_figure
+from site_builder.pages.figs import bar_figure, events_for, line_figure
 
 FOCUS = ["child_sexual_exploitation", "child_safety_broad", "hate_speech", "hate_harassment_combined",
          "terrorism_violent_extremism", "bullying_harassment"]
@@ -72,6 +72,35 @@ def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure
                 events=events_for(ctx, sources=[source_id], platforms=[pid], areas=FOCUS),
             ))
     return figs
+
+
+def snapshot_chart(ctx: Ctx, pid: str, name: str, rows: list[Row], charted: set[str]) -> Figure | None:
+    """For a platform's own report without a time series: its latest period's counts per
+    focus policy, one bar per published metric (reports, accounts, posts...)."""
+    own = [r for r in rows if ctx.sources[r["source_id"]]["kind"] == "platform_report" and r["source_id"] not in charted
+           and r["policy_area"] in FOCUS and r["value"] is not None and r["unit_kind"] == "count"
+           and r["metric_id"] in ("user_reports", "accounts_actioned", "content_actioned")]
+    if not own:
+        return None
+    last_end = max(r["period_end"] for r in own)
+    sel = [r for r in own if r["period_end"] == last_end]
+    source_id = sel[0]["source_id"]
+    one: dict[tuple, Row] = {}  # one bar per policy and harmonised metric (X repeats some in two tables)
+    for r in sorted((r for r in sel if r["source_id"] == source_id), key=lambda r: r["metric_label"]):
+        one.setdefault((r["policy_key"], r["metric_id"], r["geography"]), dict(r))
+    sel = list(one.values())
+    if len(sel) < 2:
+        return None
+    period = sel[0]["period"]
+    top = max(sel, key=lambda r: r["value"])
+    return bar_figure(
+        ctx, id=f"{pid}-{source_id}-snapshot".replace("_", "-"), rows=sel,
+        title=f"{name}, {period}: reports and actions in the focus areas ({ctx.sources[source_id]['short']})",
+        category_of=lambda r: f"{r['policy_label']}" + ("" if r["geography"] == "global" else f" [{r['geography']}]"),
+        color_of=lambda r: r["metric_label"], x_title="Count (as published: reports, accounts or posts)", x_format="~s",
+        takeaway=f"The largest figure is {top['metric_label']} for '{top['policy_label']}': {fmt.count(top['value'])}.",
+        caveat="The bars count different things (reports, accounts, posts); they cannot be divided into rates, and "
+               "one period cannot show a trend.")
 
 
 def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | None:
@@ -201,11 +230,15 @@ def build(ctx: Ctx) -> list[Page]:
             continue
         name = p["name"]
         rows = ctx.points(platforms=[pid])
-        figures = [f for f in [*metric_charts(ctx, pid, name, rows), latest_table(ctx, pid, name, rows),
+        charts = metric_charts(ctx, pid, name, rows)
+        charted = {c.rows[0]["source_id"] for c in charts}
+        figures = [f for f in [*charts, snapshot_chart(ctx, pid, name, rows, charted), latest_table(ctx, pid, name, rows),
                                ncmec_chart(ctx, pid, name), tests_table(ctx, pid, name, rows),
                                revisions_table(ctx, pid, name, revisions)] if f is not None]
         sources = sorted({r["source_id"] for r in rows})
-        span = (min(r["period_start"] for r in rows), max(r["period_end"] for r in rows))
+        first = min(rows, key=lambda r: r["period_start"])
+        last = max(rows, key=lambda r: r["period_end"])
+        span = (first["period"], last["period"])
         pages.append(Page(
             path=f"platforms/{pid.replace('_', '-')}.md", title=name, template="pages/platform.md.j2",
             nav="Platforms" if n >= MAJOR_MIN_POINTS else "Platforms/More",

@@ -128,11 +128,15 @@ def build(ctx: Ctx) -> list[Page]:
     edition_fig = by_edition(ctx)
     trip_fig, lead = round_trip(ctx)
     figures = [edition_fig, trip_fig, largest(ctx, rows), all_revisions(ctx, rows)]
-    editions = sorted({r["edition"] for r in rows} | {r["prev_edition"] for r in rows})
+    pairs = ctx.query("revisions_by_edition", source_id=SOURCE)
+    editions = sorted({p["edition"] for p in pairs} | {p["prev_edition"] for p in pairs})
     distinct = len({(r["platform_label"], r["policy_key"], r["metric_label"], r["period"]) for r in rows})
+    first = ctx.rows("SELECT min(period_start) AS s, arg_min(period_end, period_start) AS e FROM stg_observations "
+                     "WHERE source_id = $s AND release_kind = 'raw'", {"s": SOURCE})[0]
     summary = {
+        "history_from": fmt.period(first["s"], first["e"]) if first["s"] else "",
         "changes": len(rows), "distinct": distinct, "first": editions[0] if editions else "",
-        "last": editions[-1] if editions else "", "n_editions": len(ctx.query("revisions_by_edition", source_id=SOURCE)) + 1,
+        "last": editions[-1] if editions else "", "n_editions": len(editions),
         "cse_changes": sum(1 for r in rows if r["policy_area"] == "child_sexual_exploitation"),
         "round_trips": len({(r["platform_label"], r["policy_key"], r["metric_label"], r["period"]) for r in rows if r["round_trip"]}),
     }

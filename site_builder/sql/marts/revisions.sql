@@ -3,13 +3,7 @@
 -- is platform, harmonised policy key (so a relabelled policy still matches), metric label,
 -- period and geography; a change is any difference in status (reported / range / N/A),
 -- value or range ends. Formatting alone ("9,400,000" vs "9400000") is not a change.
-WITH full_releases AS (
-    SELECT release_id, source_id,
-           lag(release_id) OVER (PARTITION BY source_id ORDER BY edition_end) AS prev_release_id
-    FROM releases
-    WHERE snapshot = 'full' AND kind = 'raw'
-),
-obs AS (
+WITH obs AS (
     SELECT * FROM stg_observations WHERE snapshot = 'full' AND release_kind = 'raw'
 )
 SELECT
@@ -49,7 +43,7 @@ SELECT
         WHEN cur.value > prev.value THEN 'revised up'
         ELSE 'revised down'
     END AS change_kind
-FROM full_releases AS fr
+FROM edition_pairs AS fr
 JOIN obs AS cur ON cur.release_id = fr.release_id
 JOIN obs AS prev
   ON prev.release_id = fr.prev_release_id
