@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
                 outs = ", ".join(str(o.relative_to(args.data)) if o.is_relative_to(args.data) else str(o)
                                  for o in r.outputs[:3])
                 more = f" (+{len(r.outputs) - 3} more)" if len(r.outputs) > 3 else ""
-                console.print(f"[green]ok[/] {escape(r.unit)}: {r.releases} release(s), {r.observations} observations -> {escape(outs)}{more}")
+                quarantined = f", {r.quarantined} line(s) quarantined (see data/quarantine/)" if r.quarantined else ""
+                console.print(f"[green]ok[/] {escape(r.unit)}: {r.releases} release(s), {r.observations} observations"
+                              f"{quarantined} -> {escape(outs)}{more}")
             return 0
         if args.command == "build":
             from site_builder.pipeline import build

@@ -20,6 +20,7 @@ from site_builder.catalog import Release
 from site_builder.errors import InputError
 from site_builder.observations import Observation, write_observations
 from site_builder.periods import parse_period
+from site_builder.quarantine import Quarantined, write_quarantine
 from site_builder.taxonomy import unknown_labels
 
 CURATED_SUBDIR = "curated"
@@ -33,6 +34,7 @@ class IngestResult:
     releases: int
     observations: int
     outputs: tuple[Path, ...]
+    quarantined: int = 0
 
 
 Progress = Callable[[str], None]
@@ -71,6 +73,7 @@ def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress
     if not entries:
         raise InputError(raw_dir / "MANIFEST.csv", f"lists no file for source {source_id!r}")
     rows: list[Observation] = []
+    quarantined: list[Quarantined] = []
     releases: list[Release] = []
     today = date.today().isoformat()
     for entry in sorted(entries, key=lambda e: e["path"]):
@@ -79,7 +82,7 @@ def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress
         if progress:
             progress(f"{source_id}: {entry['path']}")
         rows.extend(parse_raw(source_id, path, release_id=release_id, edition=entry["edition"],
-                              display_path=entry["path"]))
+                              display_path=entry["path"], quarantine=quarantined))
         releases.append(Release(
             release_id=release_id, source_id=source_id, edition=entry["edition"],
             edition_end=parse_period(entry["edition"])[1].isoformat(), kind="raw", precedence=2,
@@ -92,9 +95,10 @@ def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress
     _check_labels(data_dir, rows, bool(sources[source_id].get("unmapped_platforms") == "allowed"))
     out = data_dir / "observations" / f"{source_id}.csv"
     write_observations(out, rows)
+    write_quarantine(data_dir / "quarantine" / f"{source_id}.csv", quarantined)
     catalog.write_releases(data_dir, releases, replace={r.release_id for r in catalog.read_releases(data_dir)
                                                         if r.source_id == source_id and r.kind == "raw"})
-    return IngestResult(source_id, len(releases), len(rows), (out,))
+    return IngestResult(source_id, len(releases), len(rows), (out,), len(quarantined))
 
 
 # Sources whose every release republishes the whole history, so consecutive releases

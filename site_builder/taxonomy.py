@@ -1,15 +1,20 @@
-"""Harmonised vocabularies, kept as data in ``data/taxonomy/*.csv``.
+"""Harmonised vocabularies, kept as data in ``data/taxonomy/``.
 
-* ``platforms.csv``        one row per platform or company id
-* ``platform_labels.csv``  a published platform or provider name -> platform id
-* ``policy_areas.csv``     one row per harmonised policy area
-* ``policy_labels.csv``    (source, published policy label) -> policy key and area
-* ``metrics.csv``          one row per harmonised metric, with its unit kind and definition
-* ``metric_labels.csv``    (source, published metric label) -> metric id and qualifier
-* ``units.csv``            a published unit -> unit kind and the factor to the common scale
+* ``platforms.csv``                   one row per platform or company id
+* ``platform_labels/*.csv``           a published platform or provider name -> platform id
+                                      (one file per source that brings names, plus ``common.csv``)
+* ``policy_areas.csv``                one row per harmonised policy area
+* ``policy_labels/<source_id>.csv``   a source's published policy label -> policy key and area
+* ``metrics.csv``                     one row per harmonised metric, with its unit kind and definition
+* ``metric_definitions.csv``          per (metric, source): what that source's figure counts
+* ``metric_labels/<source_id>.csv``   a source's published metric label -> metric id and qualifier
+* ``units.csv``                       a published unit -> unit kind and the factor to the common scale
+* ``geographies/*.csv``               a published place or audience (``global``, ``United States``,
+                                      ``language: English``) -> code and kind (global, country,
+                                      region, language)
 
 Ingest uses :func:`unknown_labels` to refuse labels no map knows before anything is
-written; the build repeats the check in SQL (``sql/checks/unmapped_labels.sql``).
+written; the build repeats the check in SQL (``sql/checks/unknown_labels.sql``).
 """
 
 from __future__ import annotations
@@ -23,12 +28,17 @@ from site_builder.observations import Observation
 
 MAP_FILES = {
     "platforms": ["platform_id", "name", "kind", "company"],
-    "platform_labels": ["label", "platform_id"],
     "policy_areas": ["policy_area", "name", "rank", "topic_page", "description"],
-    "policy_labels": ["source_id", "label", "policy_key", "policy_area"],
     "metrics": ["metric_id", "name", "unit_kind", "definition"],
-    "metric_labels": ["source_id", "label", "metric_id", "qualifier"],
+    "metric_definitions": ["metric_id", "source_id", "definition", "comparable_group"],
     "units": ["unit", "unit_kind", "factor", "display"],
+}
+# Maps kept as one file per source: the file name (without .csv) is the source id.
+MAP_DIRS = {
+    "platform_labels": ["label", "platform_id"],
+    "policy_labels": ["label", "policy_key", "policy_area"],
+    "metric_labels": ["label", "metric_id", "qualifier"],
+    "geographies": ["label", "geo_code", "kind"],
 }
 
 
@@ -36,15 +46,25 @@ def map_path(data_dir: Path, name: str) -> Path:
     return data_dir / "taxonomy" / f"{name}.csv"
 
 
+def map_files(data_dir: Path, name: str) -> list[Path]:
+    """The CSV files of a taxonomy map (one file, or every file of a per-source folder)."""
+    if name in MAP_DIRS:
+        return sorted((data_dir / "taxonomy" / name).glob("*.csv"))
+    return [map_path(data_dir, name)]
+
+
 def read_map(data_dir: Path, name: str) -> list[dict[str, str]]:
-    """Read one taxonomy CSV, refusing a renamed or missing column."""
-    path = map_path(data_dir, name)
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != MAP_FILES[name]:
-            raise InputError(path, "unexpected header", got=reader.fieldnames,
-                             expected=",".join(MAP_FILES[name]))
-        return list(reader)
+    """Read a taxonomy map, refusing a renamed or missing column; per-source maps get a
+    ``source_id`` column from their file name."""
+    expected = MAP_FILES.get(name) or MAP_DIRS[name]
+    rows: list[dict[str, str]] = []
+    for path in map_files(data_dir, name):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames != expected:
+                raise InputError(path, "unexpected header", got=reader.fieldnames, expected=",".join(expected))
+            rows.extend({**r, "source_id": path.stem} if name in MAP_DIRS else r for r in reader)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -56,11 +76,7 @@ class UnknownLabel:
     map_file: Path
 
     def message(self) -> str:
-        scope = f" for source {self.source_id!r}" if self.kind in ("policy", "metric") else ""
-        return (
-            f"{self.locator}: unknown {self.kind} label {self.label!r}{scope}; "
-            f"add it to {self.map_file}"
-        )
+        return f"{self.locator}: unknown {self.kind} label {self.label!r} of source {self.source_id!r}; add it to {self.map_file}"
 
 
 def unknown_labels(
@@ -71,6 +87,7 @@ def unknown_labels(
     policies = {(r["source_id"], r["label"]) for r in read_map(data_dir, "policy_labels")}
     metrics = {(r["source_id"], r["label"]) for r in read_map(data_dir, "metric_labels")}
     units = {r["unit"] for r in read_map(data_dir, "units")}
+    places = {r["label"] for r in read_map(data_dir, "geographies")}
     seen: set[tuple[str, str, str]] = set()
     out: list[UnknownLabel] = []
 
@@ -78,7 +95,8 @@ def unknown_labels(
         key = (kind, row.source_id, label)
         if not known and key not in seen:
             seen.add(key)
-            out.append(UnknownLabel(kind, label, row.source_id, row.locator, map_path(data_dir, name)))
+            where = data_dir / "taxonomy" / name / f"{row.source_id}.csv" if name in MAP_DIRS else map_path(data_dir, name)
+            out.append(UnknownLabel(kind, label, row.source_id, row.locator, where))
 
     for row in rows:
         if not allow_unmapped_platforms:
@@ -86,4 +104,5 @@ def unknown_labels(
         flag("policy", row.policy_label, row, (row.source_id, row.policy_label) in policies, "policy_labels")
         flag("metric", row.metric_label, row, (row.source_id, row.metric_label) in metrics, "metric_labels")
         flag("unit", row.unit, row, row.unit in units, "units")
+        flag("geography", row.geography, row, row.geography in places, "geographies")
     return out

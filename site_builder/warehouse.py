@@ -21,7 +21,8 @@ import duckdb
 from site_builder import catalog, settings
 from site_builder.errors import BuildError, InputError
 from site_builder.observations import COLUMNS as OBS_COLUMNS
-from site_builder.taxonomy import MAP_FILES, map_path
+from site_builder.quarantine import COLUMNS as QUARANTINE_COLUMNS
+from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files
 
 ANNOTATION_COLUMNS = ["date", "sources", "platforms", "policy_areas", "kind", "label", "text", "source_url"]
 
@@ -63,9 +64,18 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         raise InputError(data_dir / "observations", "no observation files; run `python -m site_builder ingest all`")
     _load_csv(con, "raw_observations", obs_files, OBS_COLUMNS, data_dir)
     _load_csv(con, "raw_releases", [catalog.releases_path(data_dir)], catalog.RELEASE_COLUMNS, data_dir)
-    for name, cols in MAP_FILES.items():
-        _load_csv(con, f"tax_{name}", [map_path(data_dir, name)], cols, data_dir)
+    for name, cols in {**MAP_FILES, **MAP_DIRS}.items():
+        _load_csv(con, f"tax_{name}", map_files(data_dir, name), cols, data_dir)
+    for name in MAP_DIRS:  # per-source maps: the file name is the source id
+        con.execute(f"CREATE OR REPLACE TABLE tax_{name} AS SELECT regexp_extract(obs_file, '([^/]+)\\.csv$', 1) "
+                    f"AS source_id, * FROM tax_{name}")
     _load_csv(con, "raw_annotations", [data_dir / "annotations.csv"], ANNOTATION_COLUMNS, data_dir)
+    quarantine = sorted((data_dir / "quarantine").glob("*.csv"))
+    if quarantine:
+        _load_csv(con, "quarantined", quarantine, QUARANTINE_COLUMNS, data_dir)
+    else:
+        con.execute("CREATE OR REPLACE TABLE quarantined AS SELECT " +
+                    ", ".join(f"NULL::VARCHAR AS {c}" for c in QUARANTINE_COLUMNS + ["obs_file"]) + " WHERE false")
     doc = catalog.load_catalog(data_dir)
     con.execute(
         "CREATE OR REPLACE TABLE sources (source_id VARCHAR, short VARCHAR, publisher VARCHAR, title VARCHAR, url VARCHAR, "

@@ -67,7 +67,7 @@ def test_unknown_label_names_file_label_and_map(workspace):
     data, build_dir = workspace
     edit(data / "observations" / "meta_cser.csv", ",Bullying & Harassment,", ",Bullying and Harassment,")
     fails_and_keeps_site(data, build_dir, BuildError, "data/observations/meta_cser.csv", "'Bullying and Harassment'",
-                         "data/taxonomy/policy_labels.csv", "meta/meta-2021-q2.csv line")
+                         "data/taxonomy/policy_labels/meta_cser.csv", "meta/meta-2021-q2.csv line")
 
 
 def test_negative_count(workspace):
@@ -100,7 +100,7 @@ def test_script_in_source_text_is_inert(workspace):
     path = data / "observations" / "curated" / "x_twitter_transparency.csv"
     edit(path, "X Global Transparency Report H1 2024 (covers January-June 2024)",
          'X report <script>alert(1)</script> <img src=x onerror="alert(2)">', count=200)
-    edit(data / "taxonomy" / "policy_labels.csv", "x_gtr,Child Safety,", "x_gtr,Child <b>Safety</b>,")
+    edit(data / "taxonomy" / "policy_labels" / "x_gtr.csv", "\nChild Safety,", "\nChild <b>Safety</b>,")
     edit(path, ",Child Safety,", ",Child <b>Safety</b>,", count=200)
     site = build(data_dir=data, build_dir=build_dir, console=quiet())
     pages = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]

@@ -52,7 +52,7 @@ def test_unknown_label_stops_ingest_naming_file_label_and_map(tmp_path):
     with pytest.raises(InputError) as err:
         ingest_raw("meta_cser", raw, data)
     msg = str(err.value)
-    assert "meta/meta-2021-q2.csv line 9" in msg and "'Hate Speach'" in msg and "policy_labels.csv" in msg
+    assert "meta/meta-2021-q2.csv line 9" in msg and "'Hate Speach'" in msg and "policy_labels/meta_cser.csv" in msg
     assert not (data / "observations" / "meta_cser.csv").exists()
 
 

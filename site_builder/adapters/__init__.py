@@ -1,5 +1,20 @@
-"""One adapter per published format. ``RAW_ADAPTERS`` maps a source id (as in the raw
-directory's MANIFEST.csv) to the function that reads one of its files."""
+"""One adapter per published format.
+
+The contract every raw adapter follows (see ``meta_cser.py`` for the reference):
+
+    parse(path, *, release_id, edition, display_path, quarantine) -> list[Observation]
+
+* ``path`` is the file in the raw directory (read in place, never copied);
+  ``display_path`` is how to name it in locators and errors (``meta/meta-2024-q2.csv``).
+* Every output row is one published number: labels exactly as published, the value typed
+  with ``value_as_published`` kept, ``value_status`` ``reported`` / ``range`` /
+  ``not_reported``, and a ``locator`` ("file line N", "file sheet S row N", "file p. N").
+* Bad input raises ``InputError`` naming the file, the line or cell and what was expected.
+  Recognisably broken lines that the issue says to set aside (template placeholders such
+  as ``{{Other}}``) are appended to ``quarantine`` with a reason instead.
+
+``RAW_ADAPTERS`` maps a source id (as in the raw directory's MANIFEST.csv) to its parser.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +23,7 @@ from pathlib import Path
 
 from site_builder.adapters import meta_cser
 from site_builder.observations import Observation
+from site_builder.quarantine import Quarantined
 
 RawParser = Callable[..., list[Observation]]
 
@@ -16,5 +32,7 @@ RAW_ADAPTERS: dict[str, RawParser] = {
 }
 
 
-def parse_raw(source_id: str, path: Path, *, release_id: str, edition: str, display_path: str) -> list[Observation]:
-    return RAW_ADAPTERS[source_id](path, release_id=release_id, edition=edition, display_path=display_path)
+def parse_raw(source_id: str, path: Path, *, release_id: str, edition: str, display_path: str,
+              quarantine: list[Quarantined]) -> list[Observation]:
+    return RAW_ADAPTERS[source_id](path, release_id=release_id, edition=edition, display_path=display_path,
+                                   quarantine=quarantine)

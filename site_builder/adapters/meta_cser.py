@@ -18,6 +18,7 @@ from pathlib import Path
 from site_builder.errors import InputError
 from site_builder.observations import Observation
 from site_builder.periods import parse_period
+from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
 from site_builder.values import parse_published
 
@@ -41,8 +42,10 @@ METRIC_UNITS = {
 DEFAULT_UNIT = {"count": "count", "percent": "percent"}
 
 
-def parse(path: Path, *, release_id: str, edition: str, display_path: str) -> list[Observation]:
-    """Read one Meta CSV edition; raise InputError at the first line that is not in the format."""
+def parse(path: Path, *, release_id: str, edition: str, display_path: str,
+          quarantine: list[Quarantined] | None = None) -> list[Observation]:
+    """Read one Meta CSV edition; raise InputError at the first line that is not in the format.
+    (Meta's files have nothing to quarantine.)"""
     rows: list[Observation] = []
     latest: date | None = None
     try:

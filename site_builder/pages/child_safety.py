@@ -5,7 +5,8 @@ from __future__ import annotations
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
-from site_builder.pages.figs import SERIES_COLUMNS, bar_figure, events_for, facet_figure, line_figure
+from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
+from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows
 
 AREAS = ["child_sexual_exploitation", "child_safety_broad"]
 META_CSE_KEYS = ["child_nudity_sexual_exploitation", "child_endangerment_sexual_exploitation"]
@@ -124,14 +125,7 @@ def meta_appeals(ctx: Ctx) -> Figure:
 
 
 def ncmec_by_platform(ctx: Ctx) -> Figure:
-    rows = ctx.query("ncmec_platform_year", platforms=NCMEC_PLATFORMS)
-    for r in rows:
-        r["period"] = str(r["period_start"].year)
-        r["x"] = f"{r['period_start'].year}-07-01"
-        r["value_text"] = fmt.count(r["value"])
-        r["value_as_published"] = r["lines"]
-        r["unit"] = "reports"
-        r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
+    rows = ncmec_rows(ctx, NCMEC_PLATFORMS)
     years = sorted({r["period"] for r in rows})
     last_year = years[-1] if years else ""
     top = sorted((r for r in rows if r["period"] == last_year), key=lambda r: -r["value"])[:3]
@@ -148,8 +142,7 @@ def ncmec_by_platform(ctx: Ctx) -> Figure:
                "year, the lines are summed (see 'As published').",
         events=events_for(ctx, sources=["ncmec_esp"]),
     )
-    fig.columns = [Column("series", "Platform"), Column("period", "Year"), Column("value_text", "Reports", "value"),
-                   Column("value_as_published", "As published (NCMEC line: count)"), Column("locator", "Where it was read")]
+    fig.columns = NCMEC_COLUMNS
     return fig
 
 
@@ -225,5 +218,3 @@ def build(ctx: Ctx) -> list[Page]:
                           "figs": {f.id: f for f in figures}},
                  figures=figures)]
 
-
-__all__ = ["build", "SERIES_COLUMNS"]

@@ -9,6 +9,7 @@ from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
 from site_builder.pages.figs import bar_figure, events_for, line_figure
+from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows
 
 FOCUS = ["child_sexual_exploitation", "child_safety_broad", "hate_speech", "hate_harassment_combined",
          "terrorism_violent_extremism", "bullying_harassment"]
@@ -133,16 +134,9 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
 
 
 def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:
-    rows = ctx.query("ncmec_platform_year", platforms=[pid])
+    rows = ncmec_rows(ctx, [pid])
     if not rows:
         return None
-    for r in rows:
-        r["period"] = str(r["period_start"].year)
-        r["x"] = f"{r['period_start'].year}-07-01"
-        r["value_text"] = fmt.count(r["value"])
-        r["value_as_published"] = r["lines"]
-        r["unit"] = "reports"
-        r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
     last = rows[-1]
     takeaway = f"NCMEC counted {fmt.count(last['value'])} CyberTipline reports from {name} in {last['period']}" + (
         f", against {fmt.count(rows[-2]['value'])} in {rows[-2]['period']}." if len(rows) > 1 else ".")
@@ -154,8 +148,7 @@ def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:
         caveat="NCMEC's count of reports from this company's lines (see 'As published'). More reports can mean more "
                "detection effort; 2019-2020 lines combine related companies and 2024 counts bundle duplicates.",
         events=events_for(ctx, sources=["ncmec_esp"], platforms=[pid]))
-    fig.columns = [Column("series", "Platform"), Column("period", "Year"), Column("value_text", "Reports", "value"),
-                   Column("value_as_published", "As published (NCMEC line: count)"), Column("locator", "Where it was read")]
+    fig.columns = NCMEC_COLUMNS
     return fig
 
 

@@ -22,6 +22,8 @@ SELECT
     TRY_CAST(o.period_start AS DATE) AS period_start,
     TRY_CAST(o.period_end AS DATE) AS period_end,
     o.geography,
+    geo.geo_code,
+    geo.kind AS geo_kind,
     o.value_status,
     round(TRY_CAST(o.value AS DOUBLE) * TRY_CAST(u.factor AS DOUBLE), 9) AS value,
     round(TRY_CAST(o.value_low AS DOUBLE) * TRY_CAST(u.factor AS DOUBLE), 9) AS value_low,
@@ -54,3 +56,4 @@ LEFT JOIN tax_platform_labels AS pl ON pl.label = o.platform_label
 LEFT JOIN tax_policy_labels AS pol ON pol.source_id = o.source_id AND pol.label = o.policy_label
 LEFT JOIN tax_metric_labels AS ml ON ml.source_id = o.source_id AND ml.label = o.metric_label
 LEFT JOIN tax_units AS u ON u.unit = o.unit
+LEFT JOIN (SELECT DISTINCT label, geo_code, kind FROM tax_geographies) AS geo ON geo.label = o.geography
