@@ -7,7 +7,8 @@
 * ``policy_labels/<source_id>.csv``   a source's published policy label -> policy key and area
 * ``metrics.csv``                     one row per harmonised metric, with its unit kind and definition
 * ``metric_definitions.csv``          per (metric, source): what that source's figure counts
-* ``metric_labels/<source_id>.csv``   a source's published metric label -> metric id and qualifier
+* ``metric_labels/<source_id>.csv``   a source's published metric label -> metric key (the same
+                                      published measure across label drift), metric id, qualifier
 * ``units.csv``                       a published unit -> unit kind and the factor to the common scale
 * ``geographies/*.csv``               a published place or audience (``global``, ``United States``,
                                       ``language: English``) -> code and kind (global, country,
@@ -37,7 +38,7 @@ MAP_FILES = {
 MAP_DIRS = {
     "platform_labels": ["label", "platform_id"],
     "policy_labels": ["label", "policy_key", "policy_area"],
-    "metric_labels": ["label", "metric_id", "qualifier"],
+    "metric_labels": ["label", "metric_key", "metric_id", "qualifier"],
     "geographies": ["label", "geo_code", "kind"],
 }
 

@@ -1,7 +1,7 @@
 -- One row per figure whose published value changed between two consecutive full
 -- snapshots of a source (Meta's quarterly CSVs each republish the whole history). The key
--- is platform, harmonised policy key (so a relabelled policy still matches), metric label,
--- period and geography; a change is any difference in status (reported / range / N/A),
+-- is platform, policy key and metric key (so a relabelled policy or metric still matches,
+-- see data/taxonomy), period and geography; a change is any difference in status (reported / range / N/A),
 -- value or range ends. Formatting alone ("9,400,000" vs "9400000") is not a change.
 WITH obs AS (
     SELECT * FROM stg_observations WHERE snapshot = 'full' AND release_kind = 'raw'
@@ -15,6 +15,7 @@ SELECT
     prev.policy_label AS prev_policy_label,
     cur.policy_label,
     cur.metric_label,
+    cur.metric_key,
     cur.metric_id,
     cur.qualifier,
     cur.period_start,
@@ -49,7 +50,7 @@ JOIN obs AS prev
   ON prev.release_id = fr.prev_release_id
  AND prev.platform_label = cur.platform_label
  AND prev.policy_key = cur.policy_key
- AND prev.metric_label = cur.metric_label
+ AND prev.metric_key = cur.metric_key
  AND prev.period_start = cur.period_start
  AND prev.period_end = cur.period_end
  AND prev.geography = cur.geography

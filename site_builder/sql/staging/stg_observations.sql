@@ -17,6 +17,7 @@ SELECT
     pol.policy_key,
     pol.policy_area,
     o.metric_label,
+    ml.metric_key,
     ml.metric_id,
     coalesce(ml.qualifier, '') AS qualifier,
     TRY_CAST(o.period_start AS DATE) AS period_start,
