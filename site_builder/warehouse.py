@@ -90,12 +90,11 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
          for sid, s in sorted(doc["sources"].items())],
     )
     con.execute("CREATE OR REPLACE TABLE curated_files (file VARCHAR, source_id VARCHAR, role VARCHAR, "
-                "superseded_by_raw BOOLEAN, hold_back_note VARCHAR)")
-    rows = [[f"curated/{name}", spec.get("source_id"), spec["role"], bool(spec.get("superseded_by_raw")),
-             spec.get("hold_back_note")]
+                "hold_back_note VARCHAR)")
+    rows = [[f"curated/{name}", spec.get("source_id"), spec["role"], spec.get("hold_back_note")]
             for name, spec in sorted((doc.get("curated") or {}).items())]
     if rows:
-        con.executemany("INSERT INTO curated_files VALUES (?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO curated_files VALUES (?, ?, ?, ?)", rows)
 
 
 @dataclass(frozen=True)

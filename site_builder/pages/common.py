@@ -4,6 +4,7 @@ catalog lookups, and helpers that turn series rows into figure rows and source l
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -58,6 +59,8 @@ class Ctx:
         self.platforms = {r["platform_id"]: r for r in self.rows("SELECT * FROM platforms")}
         self.policy_areas = {r["policy_area"]: r for r in self.rows("SELECT * FROM policy_areas ORDER BY rank")}
         self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics")}
+        self.definitions = {(r["metric_id"], r["source_id"]): r
+                            for r in self.rows("SELECT * FROM tax_metric_definitions")}
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         cur = self.con.execute(sql, params or {})
@@ -118,6 +121,36 @@ def source_refs(ctx: Ctx, rows: Iterable[Row]) -> list[SourceRef]:
         out.append(SourceRef(source=f"{src['publisher']}: {src['title']}", licence=src["licence"],
                              citation=src["citation"] or "", items=tuple(items.values())))
     return out
+def comparability_note(ctx: Ctx, rows: Iterable[Row]) -> str:
+    """A visible note when rows put side by side come from definitions that differ: for each
+    harmonised metric whose sources fall in more than one comparable group, what each counts."""
+    by_metric: dict[str, dict[str, str]] = {}
+    for r in rows:
+        mid, sid = r.get("metric_id"), r.get("source_id")
+        d = ctx.definitions.get((mid, sid)) if mid and sid else None
+        if d:
+            by_metric.setdefault(mid, {})[sid] = d["comparable_group"]
+    parts = []
+    for mid, groups in by_metric.items():
+        if len(set(groups.values())) > 1:
+            defs = "; ".join(f"{ctx.sources[sid]['short']}: {ctx.definitions[(mid, sid)]['definition'].rstrip('.')}"
+                             for sid in sorted(groups))
+            parts.append(f"Definitions differ for '{ctx.metrics[mid]['name']}' ({defs})")
+    return ". ".join(parts) + ("." if parts else "")
+
+
+def name_policies(rows: list[Row]) -> None:
+    """Give every row of a policy key the key's latest published name, noting earlier names."""
+    names: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: r["period_end"]):
+        names[(r["source_id"], r["policy_key"])].append((r["period_end"], r["policy_label"]))
+    for r in rows:
+        seen = list(dict.fromkeys(label for _, label in names[(r["source_id"], r["policy_key"])]))
+        latest_name = seen[-1]
+        earlier = [n for n in seen if n != latest_name]
+        r["policy_display"] = latest_name + (f" (earlier: {', '.join(earlier)})" if earlier else "")
+
+
 def latest(rows: Sequence[Row], **match: Any) -> Row | None:
     """The row with the latest period among rows matching all ``match`` fields."""
     sel = [r for r in rows if all(r.get(k) == v for k, v in match.items()) and r["value"] is not None]

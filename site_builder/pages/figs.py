@@ -13,7 +13,7 @@ from typing import Any
 from site_builder import fmt
 from site_builder.charts import base
 from site_builder.figures import ChartCall, Column, Figure, describe_series
-from site_builder.pages.common import Ctx, Row, source_refs
+from site_builder.pages.common import Ctx, Row, comparability_note, source_refs
 
 SERIES_COLUMNS = [
     Column("series", "Series"),
@@ -28,6 +28,12 @@ SERIES_COLUMNS = [
 def slim(rows: Sequence[Row], fields: Sequence[str]) -> list[Row]:
     """Only the fields a chart draws: keeps chart specs small and their cache keys stable."""
     return [{k: r.get(k) for k in fields} for r in rows]
+
+
+def with_definitions(ctx: Ctx, rows: Sequence[Row], caveat: str) -> str:
+    """The figure's caveat, followed by what each source counts when definitions differ."""
+    note = comparability_note(ctx, rows)
+    return " ".join(p for p in (caveat, note) if p)
 
 
 def events_for(ctx: Ctx, *, sources: Sequence[str], platforms: Sequence[str] = (),
@@ -54,12 +60,14 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
     if events:
         desc += " Marked events: " + "; ".join(f"{e['date']}: {e['label']}" for e in events) + "."
     return Figure(id=id, title=title, takeaway=takeaway, description=desc, rows=rows,
-                  columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart, caveat=caveat,
+                  columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
+                  caveat=with_definitions(ctx, rows, caveat),
                   notes=[f"{e['label']} ({e['date']}): {e['text']}" for e in events])
 
 
 def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Callable[[Row], str],
-                 series_of: Callable[[Row], str], y_title: str, takeaway: str, caveat: str) -> Figure:
+                 series_of: Callable[[Row], str], y_title: str, takeaway: str, caveat: str,
+                 events: Sequence[Row] = ()) -> Figure:
     for r in rows:
         r["facet"] = facet_of(r)
         r["series"] = series_of(r)
@@ -74,7 +82,8 @@ def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Ca
     return Figure(id=id, title=title, takeaway=takeaway,
                   description="Small multiples, one panel per platform and measure, each on its own scale. " + " ".join(parts),
                   rows=rows, columns=[Column("facet", "Panel")] + SERIES_COLUMNS, sources=source_refs(ctx, rows),
-                  chart=chart, caveat=caveat)
+                  chart=chart, caveat=with_definitions(ctx, rows, caveat),
+                  notes=[f"{e['label']} ({e['date']}): {e['text']}" for e in events])
 
 
 def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: Callable[[Row], str],
@@ -92,4 +101,4 @@ def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: C
         f"{r['category']}{' (' + r['group'] + ')' if color_of else ''}: {r['value_text']} ({r['period']})." for r in rows)
     cols = columns or [Column("category", "Bar")] + ([Column("group", "Measure")] if color_of else []) + SERIES_COLUMNS[1:]
     return Figure(id=id, title=title, takeaway=takeaway, description=desc, rows=rows, columns=cols,
-                  sources=source_refs(ctx, rows), chart=chart, caveat=caveat)
+                  sources=source_refs(ctx, rows), chart=chart, caveat=with_definitions(ctx, rows, caveat))

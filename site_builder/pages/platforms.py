@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
+from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs
 from site_builder.pages.figs import bar_figure, events_for, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows
 
@@ -28,24 +28,12 @@ def _series_label(r: Row) -> str:
     return f"{r.get('policy_display', r['policy_label'])}{q}{geo}"
 
 
-def _name_policies(rows: list[Row]) -> None:
-    """Give every row of a policy key the key's latest published name, noting earlier names."""
-    names: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for r in sorted(rows, key=lambda r: r["period_end"]):
-        names[(r["source_id"], r["policy_key"])].append((r["period_end"], r["policy_label"]))
-    for r in rows:
-        seen = list(dict.fromkeys(label for _, label in names[(r["source_id"], r["policy_key"])]))
-        latest_name = seen[-1]
-        earlier = [n for n in seen if n != latest_name]
-        r["policy_display"] = latest_name + (f" (earlier: {', '.join(earlier)})" if earlier else "")
-
-
 def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure]:
     """One line chart per (own report, metric) with at least one series of 3+ published values."""
     figs = []
     own = [r for r in rows if ctx.sources[r["source_id"]]["kind"] == "platform_report"
            and r["policy_area"] in FOCUS and r["value"] is not None]
-    _name_policies(own)
+    name_policies(own)
     for source_id in sorted({r["source_id"] for r in own}):
         for metric in CHART_METRICS:
             sel = [r for r in own if r["source_id"] == source_id and r["metric_id"] == metric]

@@ -1,29 +1,34 @@
--- One row per number in a curated copy whose raw file the project also reads (catalog:
--- superseded_by_raw), matched on platform, policy, metric and period with the raw release
--- of the same edition. The raw value is the one published; `agrees` says whether the
--- curated copy has the same number.
-WITH curated AS (
-    SELECT * FROM stg_observations WHERE superseded_by_raw
+-- One row per superseded curated figure: the curated value(s) next to the raw file's
+-- value(s) for the same source, platform, policy, harmonised metric and period (summed on each
+-- side when a side has several lines, e.g. a company listed under two names). The raw
+-- value is the one published; `agrees` says whether the curated copy has the same number.
+WITH keyed AS (
+    SELECT *, coalesce(platform_id, platform_label) AS platform FROM fct_observations
+),
+curated AS (
+    SELECT source_id, platform, policy_key, metric_id, qualifier, period_start, period_end, geography,
+           min(release_id) AS curated_release_id,
+           sum(value) AS curated_value,
+           string_agg(platform_label || ' / ' || policy_label || ' / ' || metric_label || ': ' || value_as_published,
+                      '; ' ORDER BY locator) AS curated_lines,
+           string_agg(locator, '; ' ORDER BY locator) AS curated_locator
+    FROM keyed WHERE superseded
+    GROUP BY ALL
 ),
 raw AS (
-    SELECT * FROM stg_observations WHERE release_kind = 'raw'
+    SELECT source_id, platform, policy_key, metric_id, qualifier, period_start, period_end, geography,
+           min(release_id) AS raw_release_id,
+           sum(value) AS raw_value,
+           string_agg(platform_label || ' / ' || policy_label || ' / ' || metric_label || ': ' || value_as_published,
+                      '; ' ORDER BY locator) AS raw_lines,
+           string_agg(locator, '; ' ORDER BY locator) AS raw_locator
+    FROM keyed
+    WHERE release_kind = 'raw'
+      AND (snapshot <> 'full' OR release_id IN (
+          SELECT arg_max(release_id, edition_end) FROM releases WHERE snapshot = 'full' GROUP BY source_id))
+    GROUP BY ALL
 )
-SELECT
-    c.source_id,
-    c.release_id AS curated_release_id,
-    r.release_id AS raw_release_id,
-    c.platform_label, c.policy_label, c.metric_label, c.period_start, c.period_end,
-    c.value AS curated_value, c.value_as_published AS curated_value_as_published, c.locator AS curated_locator,
-    r.value_status AS raw_value_status, r.value AS raw_value, r.value_as_published AS raw_value_as_published,
-    r.locator AS raw_locator,
-    r.release_id IS NOT NULL AND r.value_status = 'reported' AND r.value = c.value AS agrees
+SELECT c.*, r.raw_release_id, r.raw_value, r.raw_lines, r.raw_locator,
+       coalesce(abs(c.curated_value - r.raw_value) <= 1e-9 * greatest(abs(r.raw_value), 1), false) AS agrees
 FROM curated AS c
-LEFT JOIN raw AS r
-  ON r.source_id = c.source_id
- AND r.edition = split_part(c.edition, ' ', 1)
- AND r.platform_label = c.platform_label
- AND r.policy_label = c.policy_label
- AND r.metric_label = c.metric_label
- AND r.period_start = c.period_start
- AND r.period_end = c.period_end
- AND r.geography = c.geography
+LEFT JOIN raw AS r USING (source_id, platform, policy_key, metric_id, qualifier, period_start, period_end, geography)

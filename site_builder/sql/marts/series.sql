@@ -15,11 +15,11 @@ WITH latest_full AS (
 ),
 candidates AS (
     SELECT o.*
-    FROM stg_observations AS o
+    FROM fct_observations AS o
     LEFT JOIN latest_full AS lf ON lf.source_id = o.source_id
     WHERE o.metric_id <> 'other'
       AND o.traceable
-      AND NOT o.superseded_by_raw
+      AND NOT o.superseded
       AND (o.snapshot <> 'full' OR o.release_id = lf.release_id)
 ),
 ranked AS (

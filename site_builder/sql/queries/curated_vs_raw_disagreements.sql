@@ -1,4 +1,4 @@
--- Numbers where a curated copy and the raw file of the same edition disagree.
+-- Figures where a curated copy and the raw file disagree (the raw value is published).
 SELECT * FROM curated_vs_raw
 WHERE raw_release_id IS NOT NULL AND NOT agrees
-ORDER BY platform_label, policy_label, metric_label, period_start
+ORDER BY source_id, platform, policy_key, metric_id, period_start

@@ -1,8 +1,8 @@
--- Per curated copy superseded by a raw file: how many of its numbers the raw release
--- confirms, contradicts or does not publish.
+-- Per curated table: how many of its figures a raw file also publishes, and how many of
+-- those agree.
 SELECT
     curated_release_id,
-    any_value(raw_release_id) AS raw_release_id,
+    string_agg(DISTINCT raw_release_id, ', ') AS raw_release_id,
     count(*) AS numbers,
     count(*) FILTER (WHERE agrees) AS agree,
     count(*) FILTER (WHERE raw_release_id IS NOT NULL AND NOT agrees) AS disagree,

@@ -15,7 +15,6 @@ SELECT
     TRY_CAST(r.bytes AS BIGINT) AS bytes,
     r.obtained_via,
     r.first_ingested,
-    coalesce(cf.superseded_by_raw, false) AS superseded_by_raw,
     cf.hold_back_note,
     r.obs_file
 FROM raw_releases AS r

@@ -10,7 +10,6 @@ SELECT
     r.edition,
     r.edition_end,
     r.snapshot,
-    r.superseded_by_raw,
     o.platform_label,
     pl.platform_id,
     o.policy_label,
