@@ -26,11 +26,11 @@ from rich.console import Console
 
 from site_builder import publish, render, settings, warehouse
 from site_builder.errors import BuildError
-from site_builder.pages import child_safety, home, methodology, platforms, revisions, sources, topics
+from site_builder.pages import child_safety, coverage, home, methodology, platforms, revisions, sources, topics
 from site_builder.pages.common import Ctx, Page
 
 PAGE_BUILDERS: list[Callable[[Ctx], list[Page]]] = [
-    home.build, child_safety.build, topics.build, platforms.build, revisions.build, sources.build,
+    home.build, child_safety.build, topics.build, platforms.build, revisions.build, coverage.build, sources.build,
     methodology.build,
 ]
 NAV_ORDER = ["", "Topics", "Platforms", "Revisions", "About the data"]

@@ -10,6 +10,8 @@
 * ``metric_labels/<source_id>.csv``   a source's published metric label -> metric key (the same
                                       published measure across label drift), metric id, qualifier
 * ``units.csv``                       a published unit -> unit kind and the factor to the common scale
+* ``ncmec_matching.csv``              which NCMEC provider lines a company-wide disclosure covers
+                                      (default: the lines mapped to the same platform id)
 * ``geographies/*.csv``               a published place or audience (``global``, ``United States``,
                                       ``language: English``) -> code and kind (global, country,
                                       region, language)
@@ -33,6 +35,7 @@ MAP_FILES = {
     "metrics": ["metric_id", "name", "unit_kind", "definition"],
     "metric_definitions": ["metric_id", "source_id", "definition", "comparable_group"],
     "units": ["unit", "unit_kind", "factor", "display"],
+    "ncmec_matching": ["platform_id", "ncmec_platform_ids", "note"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {

@@ -4,38 +4,46 @@ Two layouts:
 
 * **2020H2-2022Q3**: one small table of reports to NCMEC. A header ``Month,Media reports,
   Escalations`` (2020H2), ``...,Grooming or endangerment escalations`` (2021H1), ``Media
-  Reports,Grooming or Endangerment Escalations`` (2021H2 on, counts without thousands
-  separators in 2021H2), ``...,Total by month`` (2022Q3); one row per month; then, from
-  2022Q1, a blank line and a totals row labelled ``SUM`` (2022Q1) or left blank (2022Q2,
-  2022Q3). 2022Q2 starts with a title line ``Q2 NCMEC Reports``; 2022Q3 adds a last row
-  ``Total,14,366`` whose single number (under ``Media Reports``) is the sum of the column
-  totals above it. No trailing newline before 2022Q4.
-* **2022Q4 on**: stacked tables padded with commas to the file's width, each a title line
-  (``Warns``, ``Accounts Disabled``, ``NCMEC``, ``Servers Removed``, ``Appeals``), a blank
-  line, a header line (``Warns,Individual Accounts Warned,Servers Warned,Server Member
-  Warnings``), one row per policy (``Child Safety``, ``Hateful Conduct``...) or month, a
-  blank line and a totals row (``Total:``, ``Sum:``, ``Total``). ``--`` marks a figure not
-  reported. The Appeals table loses its ``% Accounts Unbanned`` column in 2023Q3.
+  Reports,Grooming or Endangerment Escalations`` (2021H2 on; counts without thousands
+  separators in 2021H2), ``...,Total by month`` (2022Q3); one row per month; from 2022Q1 a
+  blank line and a totals row labelled ``SUM`` (2022Q1) or left blank (2022Q2, 2022Q3).
+  2022Q2 starts with a title line ``Q2 NCMEC Reports``; 2022Q3 ends with ``Total,14,366``,
+  one number (under ``Media Reports``) that is the sum of the column totals above it.
+* **2022Q4 on**: stacked tables padded with commas to the file's width, each a title line,
+  a blank line, a header line (``Warns,Individual Accounts Warned,Servers Warned,Server
+  Member Warnings``), rows and a totals row (``Total:``, ``Sum:``, ``Total``). Rows are
+  policies (``Child Safety``, ``Hateful Conduct``...: Warns, Accounts Disabled, Servers
+  Removed, Appeals, Reports / Online Reports / In-App Reports), months (NCMEC), request
+  types (Legal, United States Government Information Requests) or countries
+  (International Government Information Requests, Preservation Requests, Emergency
+  Requests). ``--`` marks a figure not reported. Changes: 2022Q4-2023Q1 ``Reports`` and
+  ``Legal`` (with a second, untitled ``Request Type,Requests,Complied`` header for
+  preservation requests); 2023Q2 ``Online Reports`` + ``In-App Reports`` and government
+  requests by country; 2023Q3 drops ``Online Reports`` and the Appeals column ``%
+  Accounts Unbanned``; 2023Q4 adds ``Emergency Requests`` (its title quoted with an
+  embedded line break) and a header with a footnote mark (``Information Produced*``).
 
 One output row = one number printed in a cell (``--`` kept as ``not_reported``).
-``policy_label`` is the row's policy as printed (the totals row keeps its printed label,
-``Total:`` / ``Sum:``), or ``NCMEC reports`` for the reports-to-NCMEC tables, whose rows
-are months (monthly periods in the edition's year) and totals (the edition's period).
-``metric_label`` is the column header as printed; a header that also heads another table
-is prefixed with its table's title (``Appeals: Accounts Disabled``). ``locator`` is
-``<file> line N column C``.
+``policy_label``: the row's policy or request type as printed (a totals row keeps its
+label, ``Total:`` / ``Sum:``); ``NCMEC reports`` for the reports-to-NCMEC tables (months
+get monthly periods in the edition's year, totals the edition's period); the table title
+for tables by country, whose country goes to ``geography`` (totals: ``global``).
+``metric_label``: the column header as printed, prefixed with the table title where the
+header heads several tables (``Appeals: Accounts Disabled``). ``locator``: ``<file> line N
+column C`` (the line where the CSV record starts).
 
 An unknown table title or column header, an unreadable value, a title quarter or month
-outside the edition stop with an InputError naming the file, line and column. Two known
-publisher errors (``ERRATA``) are set aside in the quarantine instead, with the reason.
+outside the edition raise InputError naming the file, line and column. Known publisher
+errors (``ERRATA``) are set aside in the quarantine instead, with the reason.
 """
 
 from __future__ import annotations
 
 import calendar
 import csv
+import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -58,18 +66,19 @@ QUARTER_TITLE = re.compile(r"^Q([1-4]) NCMEC Reports$")
 
 @dataclass(frozen=True)
 class Table:
-    """A known table: its header line's first cell, its columns (header -> unit), whether
-    its rows are months (reports to NCMEC) or policies, and headers needing a prefix."""
+    """A known table: the first cell of its header line, its columns (header -> unit) and
+    what its rows are: ``policy``, ``month``, ``request`` (request type) or ``country``."""
 
     first_header: str
     columns: dict[str, str]
-    months: bool = False
-    prefixed: frozenset[str] = field(default_factory=frozenset)
+    rows: str = "policy"
 
 
+_REPORTS = {"Reports Received": "reports", "Reports Actioned": "reports", "% of Reports Actioned": "percent"}
+_LEGAL = {"Requests": "count", "Information Produced": "count", "Information Produced*": "count", "Complied": "count"}
 NCMEC = Table("Month", dict.fromkeys([
     "Media reports", "Media Reports", "Escalations", "Grooming or endangerment escalations",
-    "Grooming or Endangerment Escalations", "Total by month", "Month Total"], NCMEC_UNIT), months=True)
+    "Grooming or Endangerment Escalations", "Total by month", "Month Total"], NCMEC_UNIT), "month")
 NCMEC_TOTAL_COLUMNS = frozenset({"Total by month", "Month Total"})
 TABLES: dict[str, Table] = {
     "Warns": Table("Warns", {"Individual Accounts Warned": "accounts", "Servers Warned": "servers",
@@ -80,11 +89,24 @@ TABLES: dict[str, Table] = {
         ["Servers Removed Proactive", "Servers Removed Reactive", "Total Servers Removed"], "servers")),
     "Appeals": Table("Appeal Category", {
         "Accounts Disabled": "accounts", "Appeals": "accounts", "% Accounts Who Submitted an Appeal": "percent",
-        "Appeals Granted": "accounts", "% Account Appeals Granted": "percent", "% Accounts Unbanned": "percent"},
-        prefixed=frozenset({"Accounts Disabled"})),
+        "Appeals Granted": "accounts", "% Account Appeals Granted": "percent", "% Accounts Unbanned": "percent"}),
+    "Reports": Table("Report Category", _REPORTS),
+    "Online Reports": Table("Report Category", _REPORTS),
+    "In-App Reports": Table("Report Category", {"Reports Received": "reports"}),
+    "Legal": Table("Request Type", _LEGAL, "request"),
+    "United States Government Information Requests": Table("Request Type", _LEGAL, "request"),
+    "International Government Information Requests": Table("Country", _LEGAL, "country"),
+    "Preservation Requests": Table("Country", _LEGAL, "country"),
+    "Emergency Requests": Table("Country", _LEGAL, "country"),
 }
+# A header (footnote mark aside) that heads more than one table is prefixed with the
+# table's title, so that (policy, metric) keys stay unique within a file and across files.
+_HEADS: dict[str, int] = {}
+for _spec in TABLES.values():
+    for _name in {h.rstrip("*") for h in _spec.columns}:
+        _HEADS[_name] = _HEADS.get(_name, 0) + 1
 # Known publisher errors, by (edition, table title): the lines concerned are quarantined
-# with this reason instead of stopping ingest. Each applies only while its symptom is there.
+# with this reason instead of stopping ingest. Each applies only while its symptom shows.
 ERRATA: dict[tuple[str, str], str] = {
     ("2022Q4", "NCMEC"): "month name outside the edition's quarter: the 2022Q4 file labels its monthly rows "
                          "January-March although they sum to the October-December total it prints",
@@ -94,175 +116,196 @@ ERRATA: dict[tuple[str, str], str] = {
 }
 
 
-def _cells(line: str) -> list[str]:
-    """One CSV line -> cells stripped, trailing padding cells dropped."""
-    record = next(csv.reader([line], strict=True), [])
-    cells = [c.strip() for c in record]
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
+def metric_label(title: str, header: str) -> str:
+    base = header.rstrip("*")
+    return f"{title}: {header}" if _HEADS.get(base, 0) > 1 and base != title else header
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV record: first and last physical line, cells stripped, padding dropped."""
+
+    line: int
+    last: int
+    cells: list[str]
+
+
+def read_records(text: str, display_path: str) -> list[Record]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    out: list[Record] = []
+    try:
+        for record in reader:
+            cells = [c.strip() for c in record]
+            while cells and not cells[-1]:
+                cells.pop()
+            out.append(Record(out[-1].last + 1 if out else 1, reader.line_num, cells))
+    except csv.Error as exc:
+        raise InputError(display_path, f"malformed CSV: {exc}", line=(out[-1].last + 1 if out else 1)) from exc
+    return out
 
 
 class _Parser:
-    def __init__(self, lines: list[str], display_path: str, release_id: str, edition: str,
+    def __init__(self, text: str, display_path: str, release_id: str, edition: str,
                  quarantine: list[Quarantined]) -> None:
-        self.raw, self.path, self.release_id, self.edition = lines, display_path, release_id, edition
-        self.quarantine = quarantine
+        self.path, self.release_id, self.edition, self.quarantine = display_path, release_id, edition, quarantine
+        self.lines = text.splitlines()
+        self.recs = read_records(text, display_path)
         self.start, self.end = parse_period(edition)
         self.out: list[Observation] = []
         self.keys: dict[tuple, str] = {}
-        self.cells: list[list[str]] = []
-        for n, line in enumerate(lines, start=1):
-            try:
-                self.cells.append(_cells(line))
-            except csv.Error as exc:
-                raise InputError(display_path, f"malformed CSV: {exc}", line=n, got=line) from exc
 
-    def error(self, n: int, problem: str, col: int | None = None, **kw: object) -> InputError:
-        return InputError(self.path, problem, line=n, cell=f"column {col}" if col else None, **kw)  # type: ignore[arg-type]
+    def error(self, rec: Record, problem: str, col: int | None = None, **kw: object) -> InputError:
+        return InputError(self.path, problem, line=rec.line, cell=f"column {col}" if col else None, **kw)  # type: ignore[arg-type]
 
-    def set_aside(self, n: int, reason: str) -> None:
-        self.quarantine.append(Quarantined(SOURCE_ID, self.release_id, f"{self.path} line {n}", reason, self.raw[n - 1]))
+    def set_aside(self, rec: Record, reason: str) -> None:
+        content = "\n".join(self.lines[rec.line - 1:rec.last])
+        self.quarantine.append(Quarantined(SOURCE_ID, self.release_id, f"{self.path} line {rec.line}", reason, content))
 
-    def blank(self, n: int) -> bool:
-        return n > len(self.cells) or not self.cells[n - 1]
+    def is_title(self, i: int) -> bool:
+        """A one-cell record that names a known table, or that a blank record follows."""
+        cells = self.recs[i].cells
+        if len(cells) != 1:
+            return False
+        after_blank = i + 1 >= len(self.recs) or not self.recs[i + 1].cells
+        return cells[0] in TABLES or bool(QUARTER_TITLE.match(cells[0])) or after_blank
 
     def parse(self) -> list[Observation]:
-        n = 1
-        while n <= len(self.cells):
-            cells = self.cells[n - 1]
-            if not cells:
-                n += 1
-            elif n == self._first_filled() and cells[0] == NCMEC.first_header:
-                n = self.table("NCMEC", NCMEC, n)  # 2020H2-2022Q3: no title
-            elif len(cells) == 1:
-                n = self.titled(cells[0], n)
+        filled = [i for i, r in enumerate(self.recs) if r.cells]
+        i = filled[0] if filled else len(self.recs)
+        if i < len(self.recs) and self.recs[i].cells[0] == NCMEC.first_header:
+            i = self.table("NCMEC", NCMEC, i)  # 2020H2-2022Q3: no title
+        while i < len(self.recs):
+            rec = self.recs[i]
+            if not rec.cells:
+                i += 1
+            elif self.is_title(i):
+                i = self.titled(rec, i)
             else:
-                raise self.error(n, "expected a table title line", 1, got=",".join(cells),
+                raise self.error(rec, "expected a table title line", 1, got=",".join(rec.cells),
                                  expected="one of: " + ", ".join(TABLES))
         if not self.out:
             raise InputError(self.path, "no data rows", expected="at least one table with figures")
         return self.out
 
-    def _first_filled(self) -> int:
-        return next(i for i, c in enumerate(self.cells, start=1) if c)
-
-    def titled(self, title: str, n: int) -> int:
+    def titled(self, rec: Record, i: int) -> int:
+        title = rec.cells[0]
         m = QUARTER_TITLE.match(title)
         if m:
             if self.edition != f"{self.start.year}Q{m.group(1)}":
-                raise self.error(n, f"title quarter does not match edition {self.edition}", 1, got=title)
-            return self.table("NCMEC", NCMEC, n + 1)
+                raise self.error(rec, f"title quarter does not match edition {self.edition}", 1, got=title)
+            return self.table("NCMEC", NCMEC, i + 1)
         if title not in TABLES:
-            raise self.error(n, "unknown table title (or a row with no values)", 1, got=title,
+            raise self.error(rec, "unknown table title (or a row with no values)", 1, got=title,
                              expected="one of: " + ", ".join(TABLES))
-        return self.table(title, TABLES[title], n + 1)
+        return self.table(title, TABLES[title], i + 1)
 
-    def is_title(self, n: int) -> bool:
-        cells = self.cells[n - 1]
-        return len(cells) == 1 and (cells[0] in TABLES or bool(QUARTER_TITLE.match(cells[0])) or self.blank(n + 1))
-
-    def table(self, title: str, spec: Table, n: int) -> int:
-        """Read one table from its header line (after blank lines at ``n``); return the
-        line after its end (the next title line, or the end of the file)."""
-        while self.blank(n) and n <= len(self.cells):
-            n += 1
-        header = self.cells[n - 1] if n <= len(self.cells) else []
-        if not header or header[0] != spec.first_header:
-            raise self.error(n, f"expected the header line of table {title!r}", 1, got=",".join(header),
-                             expected=f"a line starting with {spec.first_header!r}")
-        for col, name in enumerate(header[1:], start=2):
+    def header(self, rec: Record | None, title: str, spec: Table) -> list[str]:
+        if rec is None or not rec.cells or rec.cells[0] != spec.first_header:
+            raise self.error(rec or self.recs[-1], f"expected the header line of table {title!r}", 1,
+                             got=",".join(rec.cells) if rec else None, expected=f"a line starting with {spec.first_header!r}")
+        for col, name in enumerate(rec.cells[1:], start=2):
             if name not in spec.columns:
-                raise self.error(n, f"unknown column header in table {title!r}", col, got=name,
+                raise self.error(rec, f"unknown column header in table {title!r}", col, got=name,
                                  expected="one of: " + ", ".join(spec.columns))
-        columns = header[1:]
-        erratum = ERRATA.get((self.edition, title))
-        end = n + 1
-        while end <= len(self.cells) and not (self.cells[end - 1] and self.is_title(end)):
+        return rec.cells[1:]
+
+    def table(self, title: str, spec: Table, i: int) -> int:
+        """Read one table from its header (blank records first are skipped); return the index
+        of the record after it (the next title, or the end of the file)."""
+        while i < len(self.recs) and not self.recs[i].cells:
+            i += 1
+        columns = self.header(self.recs[i] if i < len(self.recs) else None, title, spec)
+        end = i + 1
+        while end < len(self.recs) and not (self.recs[end].cells and self.is_title(end)):
             end += 1
-        body = [i for i in range(n + 1, end) if self.cells[i - 1]]
-        if erratum and not spec.months:
-            if not any(v in columns for i in body for v in self.cells[i - 1][1:]):
-                raise self.error(n, f"known error {erratum!r} no longer shows; remove it from ERRATA")
-            for i in body:
-                self.set_aside(i, erratum)
+        body = [r for r in self.recs[i + 1:end] if r.cells]
+        erratum = ERRATA.get((self.edition, title))
+        if erratum and spec.rows != "month":
+            if not any(v in columns for r in body for v in r.cells[1:]):
+                raise self.error(self.recs[i], f"known error no longer shows; remove it from ERRATA: {erratum}")
+            for r in body:
+                self.set_aside(r, erratum)
             return end
         totals: dict[str, float] = {}
-        for i in body:
-            totals = self.row(i, title, spec, columns, totals, erratum)
+        for rec in body:
+            if rec.cells[0] == spec.first_header:  # a second header within the table (2022Q4 Legal)
+                columns, totals = self.header(rec, title, spec), {}
+            else:
+                totals = self.row(rec, title, spec, columns, totals, erratum)
         return end
 
-    def row(self, n: int, title: str, spec: Table, columns: list[str], totals: dict[str, float],
+    def row(self, rec: Record, title: str, spec: Table, columns: list[str], totals: dict[str, float],
             erratum: str | None) -> dict[str, float]:
-        label, values = self.cells[n - 1][0], self.cells[n - 1][1:]
+        label, values = rec.cells[0], rec.cells[1:]
         if len(values) > len(columns):
-            raise self.error(n, f"more values than column headers in table {title!r}", len(columns) + 2,
+            raise self.error(rec, f"more values than column headers in table {title!r}", len(columns) + 2,
                              got=values[len(columns)])
-        is_total = label in TOTAL_LABELS or (spec.months and not label)
-        if spec.months and is_total and totals:
-            return self.grand_total(n, label, values, columns, totals)
-        if is_total:
-            policy, start, end = (NCMEC_POLICY if spec.months else label), self.start, self.end
-        elif spec.months:
-            if label not in MONTHS:
-                raise self.error(n, "unreadable month", 1, got=label, expected="a month name such as July, or Total")
+        is_total = label in TOTAL_LABELS or (spec.rows == "month" and not label)
+        start, end, geography = self.start, self.end, GLOBAL
+        if spec.rows == "month" and is_total and totals:
+            return self.grand_total(rec, label, values, totals)
+        if not label and not is_total:
+            raise self.error(rec, f"row without a label in table {title!r}", 1, got=",".join(values))
+        if spec.rows == "month":
             policy = NCMEC_POLICY
-            start = date(self.start.year, MONTHS[label], 1)
-            end = month_end(start.year, start.month)
-            if not (self.start <= start and end <= self.end):
-                if erratum:
-                    self.set_aside(n, erratum)
-                    return totals
-                raise self.error(n, f"month {label} {start.year} is outside edition {self.edition}", 1, got=label)
-        elif not label:
-            raise self.error(n, f"row without a policy label in table {title!r}", 1, got=",".join(values))
+            if not is_total:
+                if label not in MONTHS:
+                    raise self.error(rec, "unreadable month", 1, got=label, expected="a month name such as July, or Total")
+                start = date(self.start.year, MONTHS[label], 1)
+                end = month_end(start.year, start.month)
+                if not (self.start <= start and end <= self.end):
+                    if erratum:
+                        self.set_aside(rec, erratum)
+                        return totals
+                    raise self.error(rec, f"month {label} {start.year} is outside edition {self.edition}", 1, got=label)
+        elif spec.rows == "country":
+            policy, geography = title, (GLOBAL if is_total else label)
         else:
-            policy, start, end = label, self.start, self.end
+            policy = label
         found: dict[str, float] = {}
         for col, (name, text) in enumerate(zip(columns, values + [""] * len(columns)), start=2):
             if not text:
                 if is_total:
-                    continue  # a totals row may leave a column blank: nothing printed there
-                raise self.error(n, f"missing value under {name!r}", col)
-            metric = f"{title}: {name}" if name in spec.prefixed else name
-            value = self.emit(n, col, policy, metric, start, end, text, spec.columns[name])
+                    continue  # a totals row may leave a column blank: nothing is printed there
+                raise self.error(rec, f"missing value under {name!r}", col)
+            value = self.emit(rec, col, policy, metric_label(title, name), start, end, geography, text,
+                              spec.columns[name])
             if value is not None:
                 found[name] = value
         return found if is_total else totals
 
-    def grand_total(self, n: int, label: str, values: list[str], columns: list[str],
-                    totals: dict[str, float]) -> dict[str, float]:
+    def grand_total(self, rec: Record, label: str, values: list[str], totals: dict[str, float]) -> dict[str, float]:
         """A second totals row (2022Q3 ``Total,14,366``): one number, the sum of the column totals."""
         if not label or len([v for v in values if v]) != 1 or not values[0]:
-            raise self.error(n, "a second totals row must hold one number in the first column", 1,
+            raise self.error(rec, "a second totals row must hold one number in the first column", 1,
                              got=",".join([label, *values]))
-        value = self.emit(n, 2, NCMEC_POLICY, label, self.start, self.end, values[0], NCMEC_UNIT)
+        value = self.emit(rec, 2, NCMEC_POLICY, label, self.start, self.end, GLOBAL, values[0], NCMEC_UNIT)
         parts = sum(v for k, v in totals.items() if k not in NCMEC_TOTAL_COLUMNS)
         if value != parts:
-            raise self.error(n, f"grand total is not the sum of the column totals ({parts:g})", 2, got=values[0])
+            raise self.error(rec, f"grand total is not the sum of the column totals ({parts:g})", 2, got=values[0])
         return totals
 
-    def emit(self, n: int, col: int, policy: str, metric: str, start: date, end: date, text: str,
-             unit: str) -> float | None:
+    def emit(self, rec: Record, col: int, policy: str, metric: str, start: date, end: date, geography: str,
+             text: str, unit: str) -> float | None:
         if text in NOT_REPORTED:
             status, value = "not_reported", None
         else:
             try:
                 parsed = parse_published(text)
             except ValueError as exc:
-                raise self.error(n, str(exc), col) from exc
+                raise self.error(rec, str(exc), col) from exc
             want = "percent" if unit == "percent" else "count"
             if parsed.unit_kind != want or parsed.status != "reported":
-                raise self.error(n, f"{metric!r} needs a {want} but the value is not one", col, got=text)
+                raise self.error(rec, f"{metric!r} needs a {want} but the value is not one", col, got=text)
             status, value = "reported", parsed.value
-        locator = f"{self.path} line {n} column {col}"
-        key = (policy, metric, start, end)
+        locator = f"{self.path} line {rec.line} column {col}"
+        key = (policy, metric, start, end, geography)
         if key in self.keys:
-            raise self.error(n, f"second value for {policy!r} / {metric!r} / {start}-{end} (also at {self.keys[key]})", col)
+            raise self.error(rec, f"second value for {' / '.join(map(str, key))} (also at {self.keys[key]})", col)
         self.keys[key] = locator
         self.out.append(Observation(
             source_id=SOURCE_ID, release_id=self.release_id, platform_label=PLATFORM, policy_label=policy,
-            metric_label=metric, period_start=start, period_end=end, geography=GLOBAL, value_status=status,
+            metric_label=metric, period_start=start, period_end=end, geography=geography, value_status=status,
             value=value, value_low=None, value_high=None, value_as_published=text, unit=unit, locator=locator))
         return value
 
@@ -275,4 +318,4 @@ def parse(path: Path, *, release_id: str, edition: str, display_path: str,
     except UnicodeDecodeError as exc:
         raise InputError(display_path, f"not UTF-8 text: {exc}") from exc
     sink = quarantine if quarantine is not None else []
-    return _Parser(text.splitlines(), display_path, release_id, edition, sink).parse()
+    return _Parser(text, display_path, release_id, edition, sink).parse()

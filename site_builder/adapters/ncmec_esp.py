@@ -178,9 +178,9 @@ def _entry(block: list[TextLine], split_x: float, display_path: str) -> Entry:
     count = counts[0]
     try:
         parsed = parse_published(count)
-    except ValueError as exc:
-        raise InputError(display_path, f"unreadable count for {name!r}: {exc}", cell=where) from exc
-    if parsed.status != "reported" or parsed.unit_kind != "count":
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.status != "reported" or parsed.unit_kind != "count":
         raise InputError(display_path, f"unreadable count for {name!r}", cell=where, got=count,
                          expected="a whole number of reports such as 1,380")
     return Entry(name=name, count=count, value=int(parsed.value or 0), page=first.page, line=first.number)
@@ -236,6 +236,12 @@ def parse_lines(lines: list[TextLine], *, display_path: str, edition: str) -> Ta
                          expected="a last line 'Totals:', 'Total:' or 'Total' with the sum of the provider lines")
     if not entries:
         raise InputError(display_path, "no provider lines", expected="one line per electronic service provider")
+    seen: dict[str, Entry] = {}
+    for e in entries:  # two printed lines, one key: stop rather than drop or rename one
+        if e.name in seen:
+            raise InputError(display_path, f"provider {e.name!r} is printed twice (also at {seen[e.name].where})",
+                             cell=e.where, expected="each provider name once a year (the key of a row)")
+        seen[e.name] = e
     lines_sum = sum(e.value for e in entries)
     if lines_sum != total.value:
         raise InputError(display_path, f"the {len(entries)} provider lines sum to {lines_sum:,} but the printed total "
@@ -251,12 +257,6 @@ def parse(path: Path, *, release_id: str, edition: str, display_path: str,
     if not re.fullmatch(r"\d{4}", edition):
         raise InputError(display_path, "unexpected edition", got=edition, expected="a year such as 2020")
     table = parse_lines(read_lines(path, display_path), display_path=display_path, edition=edition)
-    seen: dict[str, Entry] = {}
-    for e in table.entries:
-        if e.name in seen:
-            raise InputError(display_path, f"provider {e.name!r} is printed twice (also at {seen[e.name].where})",
-                             cell=e.where, expected="each provider once a year (one row per name and year)")
-        seen[e.name] = e
     year = int(edition)
     start, end = date(year, 1, 1), date(year, 12, 31)
 

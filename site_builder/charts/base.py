@@ -101,3 +101,42 @@ def facet_lines(rows: Sequence[Row], *, x: str, y: str, series: str, facet: str,
         facet=alt.Facet(f"{facet}:N", title=None, sort=facets), columns=1,
     ).resolve_scale(y="independent")
     return chart.properties(title=title)
+
+
+def spans(rows: Sequence[Row], *, label: str, start: str, end: str, color: str, title: str,
+          x_title: str = "") -> alt.LayerChart:
+    """Horizontal spans (start to end dates) per label: runs of consecutive periods with a
+    published number; a gap between spans is a stretch of periods with none."""
+    enable()
+    labels = list(dict.fromkeys(r[label] for r in rows))
+    colors = list(dict.fromkeys(r[color] for r in rows))
+    cscale, _, shapes = _scales(colors)
+    base = alt.Chart(alt.Data(values=list(rows)))
+    y = alt.Y(f"{label}:N", sort=labels, title=None, axis=alt.Axis(labelLimit=330))
+    x = alt.X(f"{start}:T", title=x_title or None, scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y"))
+    bars = base.mark_bar(height=9).encode(y=y, x=x, x2=f"{end}:T", color=alt.Color(f"{color}:N", scale=cscale, title=None))
+    ends = base.mark_point(filled=True, size=30).encode(y=y, x=alt.X(f"{end}:T", scale=alt.Scale(type="utc")),
+                                                        shape=alt.Shape(f"{color}:N", scale=shapes, title=None),
+                                                        color=alt.Color(f"{color}:N", scale=cscale, title=None))
+    return alt.layer(bars, ends).properties(width=WIDTH - 330, height=14 * len(labels), title=title)
+
+
+def dots(rows: Sequence[Row], *, category: str, value: str, series: str, x_title: str, x_format: str,
+         title: str, reference: float | None = None) -> alt.LayerChart:
+    """A dot per row on a shared axis, one line of dots per category, shape and colour per
+    series; an optional reference rule (e.g. 1.0 = both counts agree)."""
+    enable()
+    cats = list(dict.fromkeys(r[category] for r in rows))
+    names = list(dict.fromkeys(r[series] for r in rows))
+    color, _, shape = _scales(names)
+    base = alt.Chart(alt.Data(values=list(rows)))
+    layers: list[alt.Chart] = []
+    if reference is not None:
+        layers.append(alt.Chart(alt.Data(values=[{"ref": reference}])).mark_rule(color=MUTED, strokeDash=[4, 3])
+                      .encode(x=alt.X("ref:Q")))
+    layers.append(base.mark_point(filled=True, size=70, opacity=0.9).encode(
+        y=alt.Y(f"{category}:N", sort=cats, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=x_format), scale=alt.Scale(type="log")),
+        color=alt.Color(f"{series}:N", scale=color, title=None),
+        shape=alt.Shape(f"{series}:N", scale=shape, title=None)))
+    return alt.layer(*layers).properties(width=WIDTH - 280, height=max(80, 24 * len(cats)), title=title)

@@ -6,7 +6,7 @@ from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
-from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows
+from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
 
 AREAS = ["child_sexual_exploitation", "child_safety_broad"]
 META_CSE_KEYS = ["child_nudity_sexual_exploitation", "child_endangerment_sexual_exploitation"]
@@ -209,8 +209,11 @@ def other_test_findings(ctx: Ctx) -> Figure:
 
 
 def build(ctx: Ctx) -> list[Page]:
-    figures = [meta_actioned(ctx), other_platforms_actioned(ctx), proactive_rates(ctx), meta_appeals(ctx),
-               ncmec_by_platform(ctx), x_reports_vs_actions(ctx), independent_tests(ctx), other_test_findings(ctx)]
+    recon = reconciliation_figure(ctx, None, "ncmec-reconciliation",
+                                  "What platforms say they reported to NCMEC, against what NCMEC counted")
+    figures = [f for f in (meta_actioned(ctx), other_platforms_actioned(ctx), proactive_rates(ctx), meta_appeals(ctx),
+                           ncmec_by_platform(ctx), recon, x_reports_vs_actions(ctx), independent_tests(ctx),
+                           other_test_findings(ctx)) if f]
     area = ctx.policy_areas["child_sexual_exploitation"]
     return [Page(path="topics/child-sexual-exploitation.md", title="Child sexual exploitation",
                  template="pages/child_sexual_exploitation.md.j2", nav="Topics",

@@ -9,7 +9,7 @@ from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs
 from site_builder.pages.figs import bar_figure, events_for, line_figure
-from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows
+from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
 
 FOCUS = ["child_sexual_exploitation", "child_safety_broad", "hate_speech", "hate_harassment_combined",
          "terrorism_violent_extremism", "bullying_harassment"]
@@ -214,7 +214,10 @@ def build(ctx: Ctx) -> list[Page]:
         charts = metric_charts(ctx, pid, name, rows)
         charted = {c.rows[0]["source_id"] for c in charts}
         figures = [f for f in [*charts, snapshot_chart(ctx, pid, name, rows, charted), latest_table(ctx, pid, name, rows),
-                               ncmec_chart(ctx, pid, name), tests_table(ctx, pid, name, rows),
+                               ncmec_chart(ctx, pid, name),
+                               reconciliation_figure(ctx, [pid], f"{pid}-reconciliation".replace("_", "-"),
+                                                     f"{name}: reports to NCMEC as {name} states them and as NCMEC counted them"),
+                               tests_table(ctx, pid, name, rows),
                                revisions_table(ctx, pid, name, revisions)] if f is not None]
         sources = sorted({r["source_id"] for r in rows})
         first = min(rows, key=lambda r: r["period_start"])
