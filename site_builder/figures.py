@@ -145,7 +145,7 @@ def draw(chart: ChartCall, description: str, label: str, stem: Path) -> None:
     try:
         svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
         png = vlc.svg_to_png(svg, scale=PNG_SCALE)
-    except ValueError as exc:
+    except (ValueError, RuntimeError) as exc:
         raise BuildError(f"chart {label} failed to render: {exc}") from exc
     stem.with_suffix(".vl.json").write_text(json.dumps(spec, sort_keys=True, ensure_ascii=False, indent=1),
                                             encoding="utf-8")

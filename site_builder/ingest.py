@@ -76,18 +76,29 @@ def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress
     quarantined: list[Quarantined] = []
     releases: list[Release] = []
     today = date.today().isoformat()
+    editions = [e["edition"] for e in entries]
     for entry in sorted(entries, key=lambda e: e["path"]):
         path = catalog.verify_raw_file(raw_dir, entry)
-        release_id = f"{source_id}-{entry['edition']}"
+        edition = entry["edition"] or str(sources[source_id].get("edition", ""))
+        # one release per file: files sharing an edition (or having none) are told apart by name
+        unique = entry["edition"] and editions.count(entry["edition"]) == 1
+        release_id = f"{source_id}-{entry['edition'] if unique else Path(entry['path']).stem}"
         if progress:
             progress(f"{source_id}: {entry['path']}")
-        rows.extend(parse_raw(source_id, path, release_id=release_id, edition=entry["edition"],
-                              display_path=entry["path"], quarantine=quarantined))
+        found = parse_raw(source_id, path, release_id=release_id, edition=edition, display_path=entry["path"],
+                          quarantine=quarantined)
+        if not found:
+            continue  # a documentation file (codebook, provenance) listed with the data: no release
+        rows.extend(found)
+        try:
+            edition_end = parse_period(edition)[1]
+        except ValueError:
+            edition_end = max(r.period_end for r in found)
         releases.append(Release(
-            release_id=release_id, source_id=source_id, edition=entry["edition"],
-            edition_end=parse_period(entry["edition"])[1].isoformat(), kind="raw", precedence=2,
+            release_id=release_id, source_id=source_id, edition=edition or edition_end.isoformat(),
+            edition_end=edition_end.isoformat(), kind="raw", precedence=2,
             snapshot="full" if source_id in FULL_SNAPSHOT_SOURCES else "single",
-            title=f"{sources[source_id]['title']}, {entry['edition']} edition ({entry['format']})",
+            title=f"{sources[source_id]['title']}, {edition + ' ' if edition else ''}{Path(entry['path']).name}",
             url=entry["original_url"], file=entry["path"], sha256=entry["sha256"],
             bytes=int(entry["bytes"]), obtained_via=entry["obtained_via"], first_ingested=today,
         ))

@@ -90,11 +90,12 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
          for sid, s in sorted(doc["sources"].items())],
     )
     con.execute("CREATE OR REPLACE TABLE curated_files (file VARCHAR, source_id VARCHAR, role VARCHAR, "
-                "hold_back_note VARCHAR)")
-    rows = [[f"curated/{name}", spec.get("source_id"), spec["role"], spec.get("hold_back_note")]
+                "hold_back_note VARCHAR, copy_of_raw BOOLEAN)")
+    rows = [[f"curated/{name}", spec.get("source_id"), spec["role"], spec.get("hold_back_note"),
+             bool(spec.get("copy_of_raw"))]
             for name, spec in sorted((doc.get("curated") or {}).items())]
     if rows:
-        con.executemany("INSERT INTO curated_files VALUES (?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO curated_files VALUES (?, ?, ?, ?, ?)", rows)
 
 
 @dataclass(frozen=True)

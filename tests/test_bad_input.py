@@ -97,15 +97,17 @@ def test_bom_in_a_committed_csv_is_accepted(workspace):
 
 def test_script_in_source_text_is_inert(workspace):
     data, build_dir = workspace
-    path = data / "observations" / "curated" / "x_twitter_transparency.csv"
-    edit(path, "X Global Transparency Report H1 2024 (covers January-June 2024)",
-         'X report <script>alert(1)</script> <img src=x onerror="alert(2)">', count=200)
-    edit(data / "taxonomy" / "policy_labels" / "x_gtr.csv", "\nChild Safety,", "\nChild <b>Safety</b>,")
-    edit(path, ",Child Safety,", ",Child <b>Safety</b>,", count=200)
+    path = data / "observations" / "curated" / "independent_tests.csv"
+    edit(path, 'CCDH, ""Failure to Protect"" (antisemitism)',
+         'CCDH <script>alert(1)</script> <img src=x onerror=""alert(2)"">', count=200)
+    label = "antisemitic hate (reported via in-platform user reporting tools)"
+    labels = data / "taxonomy" / "policy_labels" / "independent_tests.csv"
+    labels.write_text(labels.read_text() + f"<b>{label}</b>,antisemitic_hate,hate_speech\n")
+    edit(path, f",{label},", f",<b>{label}</b>,", count=200)
     site = build(data_dir=data, build_dir=build_dir, console=quiet())
     pages = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
     joined = "\n".join(pages)
-    assert "<script>alert(1)" not in joined and "onerror=" not in joined.replace("onerror=&#34;", "")
-    assert "<b>Safety</b>" not in joined
+    assert "<script>alert(1)" not in joined and "onerror=\"alert" not in joined
+    assert "<b>antisemitic" not in joined
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in joined
-    assert "Child &lt;b&gt;Safety&lt;/b&gt;" in joined
+    assert "&lt;b&gt;antisemitic" in joined

@@ -83,8 +83,8 @@ def test_na_is_stored_as_not_reported_and_ranges_as_ranges(built_site, raw_dir):
                 na += r["value"] == "N/A"
                 ranges += "%-" in r["value"]
     con = duckdb.connect(str(built_site / "warehouse.duckdb"), read_only=True)
-    got = dict(con.execute("SELECT value_status, count(*) FROM stg_observations WHERE release_kind = 'raw' "
-                           "AND value IS NULL GROUP BY ALL").fetchall())
+    got = dict(con.execute("SELECT value_status, count(*) FROM stg_observations WHERE source_id = 'meta_cser' "
+                           "AND release_kind = 'raw' AND value IS NULL GROUP BY ALL").fetchall())
     assert got == {"not_reported": na, "range": ranges}
     assert con.execute("SELECT count(*) FROM stg_observations WHERE value_as_published = 'N/A' AND value = 0").fetchone()[0] == 0
 

@@ -21,7 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from site_builder.adapters import meta_cser
+from site_builder.adapters import (
+    diaphanous,
+    discord_transparency,
+    meta_cser,
+    microsoft_dscr,
+    ncmec_esp,
+    tiktok_cge,
+    x_gtr,
+)
 from site_builder.observations import Observation
 from site_builder.quarantine import Quarantined
 
@@ -29,6 +37,12 @@ RawParser = Callable[..., list[Observation]]
 
 RAW_ADAPTERS: dict[str, RawParser] = {
     "meta_cser": meta_cser.parse,
+    "ncmec_esp": ncmec_esp.parse,
+    "microsoft_dscr": microsoft_dscr.parse,
+    "discord_transparency": discord_transparency.parse,
+    "tiktok_cge": tiktok_cge.parse,
+    "x_gtr": x_gtr.parse,
+    "diaphanous": diaphanous.parse,
 }
 
 

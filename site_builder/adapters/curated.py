@@ -85,6 +85,11 @@ def parse(path: Path, *, release_id: str, source_id: str, spec: dict[str, Any],
                 note = rec["note"]
                 if rec.get("esp_name_as_published") and rec["platform"] != platform:
                     note = "; ".join(filter(None, [note, f"curated platform name: {rec['platform']}"]))
+                prefix = spec.get("platform_label_strip_prefix")
+                if prefix and platform.startswith(prefix):
+                    note = "; ".join(filter(None, [note, f"name transcribed as {platform!r}; the extraction artefact "
+                                                         f"{prefix.strip()!r} was removed"]))
+                    platform = platform.removeprefix(prefix)
                 rows.append(Observation(
                     source_id=source_id, release_id=release_id, platform_label=platform,
                     policy_label=rec["policy_area"], metric_label=rec["metric"],

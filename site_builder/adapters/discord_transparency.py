@@ -155,7 +155,8 @@ class _Parser:
         self.keys: dict[tuple, str] = {}
 
     def error(self, rec: Record, problem: str, col: int | None = None, **kw: object) -> InputError:
-        return InputError(self.path, problem, line=rec.line, cell=f"column {col}" if col else None, **kw)  # type: ignore[arg-type]
+        cell = f"column {col}" if col else None
+        return InputError(self.path, problem, line=rec.line, cell=cell, **kw)  # type: ignore[arg-type]
 
     def set_aside(self, rec: Record, reason: str) -> None:
         content = "\n".join(self.lines[rec.line - 1:rec.last])
@@ -202,7 +203,8 @@ class _Parser:
     def header(self, rec: Record | None, title: str, spec: Table) -> list[str]:
         if rec is None or not rec.cells or rec.cells[0] != spec.first_header:
             raise self.error(rec or self.recs[-1], f"expected the header line of table {title!r}", 1,
-                             got=",".join(rec.cells) if rec else None, expected=f"a line starting with {spec.first_header!r}")
+                             got=",".join(rec.cells) if rec else None,
+                             expected=f"a line starting with {spec.first_header!r}")
         for col, name in enumerate(rec.cells[1:], start=2):
             if name not in spec.columns:
                 raise self.error(rec, f"unknown column header in table {title!r}", col, got=name,
@@ -227,11 +229,14 @@ class _Parser:
                 self.set_aside(r, erratum)
             return end
         totals: dict[str, float] = {}
+        set_aside = len(self.quarantine)
         for rec in body:
             if rec.cells[0] == spec.first_header:  # a second header within the table (2022Q4 Legal)
                 columns, totals = self.header(rec, title, spec), {}
             else:
                 totals = self.row(rec, title, spec, columns, totals, erratum)
+        if erratum and len(self.quarantine) == set_aside:
+            raise self.error(self.recs[i], f"known error no longer shows; remove it from ERRATA: {erratum}")
         return end
 
     def row(self, rec: Record, title: str, spec: Table, columns: list[str], totals: dict[str, float],
@@ -250,7 +255,8 @@ class _Parser:
             policy = NCMEC_POLICY
             if not is_total:
                 if label not in MONTHS:
-                    raise self.error(rec, "unreadable month", 1, got=label, expected="a month name such as July, or Total")
+                    raise self.error(rec, "unreadable month", 1, got=label,
+                                     expected="a month name such as July, or Total")
                 start = date(self.start.year, MONTHS[label], 1)
                 end = month_end(start.year, start.month)
                 if not (self.start <= start and end <= self.end):

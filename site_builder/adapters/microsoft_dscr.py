@@ -118,7 +118,8 @@ class _Reader:
         except Exception as exc:  # calamine raises its own types for broken zips / non-xlsx
             raise InputError(display_path, f"not a readable .xlsx workbook: {exc}") from exc
         if SHEET not in workbook.sheet_names:
-            raise InputError(display_path, f"no sheet {SHEET!r}", got=workbook.sheet_names, expected=f"a sheet named {SHEET}")
+            raise InputError(display_path, f"no sheet {SHEET!r}", got=workbook.sheet_names,
+                             expected=f"a sheet named {SHEET}")
         self.rows: list[list[object]] = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
         self.edition_period = parse_period(edition)
         self.out: list[Observation] = []
@@ -139,10 +140,14 @@ class _Reader:
     def emit(self, row: int, col: int, policy: str, metric: str, value: float | None, as_published: str,
              unit: str) -> None:
         start, end = self.edition_period
+        earlier = next((o.locator for o in self.out if (o.policy_label, o.metric_label) == (policy, metric)), None)
+        if earlier:
+            raise self.error(row, col, f"second value for {policy!r} / {metric!r} (also at {earlier})")
         self.out.append(Observation(
             source_id=SOURCE_ID, release_id=self.release_id, platform_label=PLATFORM, policy_label=policy,
             metric_label=metric, period_start=start, period_end=end, geography=GLOBAL,
-            value_status="reported" if value is not None else "not_reported", value=value, value_low=None, value_high=None, value_as_published=as_published, unit=unit,
+            value_status="reported" if value is not None else "not_reported", value=value, value_low=None,
+            value_high=None, value_as_published=as_published, unit=unit,
             locator=f"{self.display_path} {self.cell(row, col)}"))
 
     def read(self) -> list[Observation]:
@@ -189,7 +194,8 @@ class _Reader:
                 self.value(row + 2, col, section, _text(self.at(row + 1, col)))
         stray = [c for c in (self.filled(row + 2) if row + 2 < len(self.rows) else []) if c not in header_cols]
         if stray:
-            raise self.error(row + 2, stray[0], "value without a metric header above it", got=self.at(row + 2, stray[0]))
+            raise self.error(row + 2, stray[0], "value without a metric header above it",
+                             got=self.at(row + 2, stray[0]))
 
     def value(self, row: int, col: int, section: str, metric: str) -> None:
         if metric not in METRICS:
@@ -212,7 +218,7 @@ class _Reader:
                 if kind != "share":
                     raise self.error(row, col, f"{metric!r} is a count but the value is a percentage", got=as_published)
                 unit = "percent"
-            elif kind == "share":
+            elif kind == "share" and parsed.unit_kind == "count":
                 raise self.error(row, col, f"{metric!r} is a share but the value is a count", got=as_published)
         else:
             number = float(cell)

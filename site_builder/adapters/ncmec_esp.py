@@ -29,6 +29,7 @@ counting every text line of the page from the top ("ncmec/ncmec-by-esp-2020.pdf 
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -216,7 +217,7 @@ def parse_lines(lines: list[TextLine], *, display_path: str, edition: str) -> Ta
         split_x = (header.cells[0].x1 + header.cells[1].x0) / 2
         body = [line for line in page_lines[head + 1:] if not FOOTER.search(line.text)]
         bodies[page_no] = (body, split_x)
-    steps = [b.top - a.top for body, _ in bodies.values() for a, b in zip(body, body[1:])]
+    steps = [b.top - a.top for body, _ in bodies.values() for a, b in itertools.pairwise(body)]
     pitch = statistics.median(steps) if steps else 0.0
     for page_no, (body, split_x) in bodies.items():
         for block in _blocks(body, pitch):

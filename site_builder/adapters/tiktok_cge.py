@@ -96,6 +96,7 @@ def parse(path: Path, *, release_id: str, edition: str, display_path: str,
         _read_csv(path, display_path, rows, quarantine if quarantine is not None else [], release_id)
     else:
         raise InputError(display_path, f"unknown file type {path.suffix!r}", expected=".csv or .xlsx")
+    rows.quarantine_duplicates(quarantine if quarantine is not None else [])
     if not rows.out:
         raise InputError(display_path, "no data rows", expected="one row per metric, policy, period and place")
     _, edition_end = parse_period(edition)
@@ -106,13 +107,40 @@ def parse(path: Path, *, release_id: str, edition: str, display_path: str,
 
 
 class _Rows:
-    """Collects observations: types each value and refuses a key seen twice."""
+    """Collects observations: types each value and notes keys published more than once."""
 
     def __init__(self, release_id: str, display_path: str) -> None:
         self.release_id, self.display_path = release_id, display_path
         self.out: list[Observation] = []
         self.first: dict[tuple[str, str, date, date, str], str] = {}
+        self.duplicated: set[tuple[str, str, date, date, str]] = set()
         self.latest: date | None = None
+
+    def quarantine_duplicates(self, quarantine: list[Quarantined]) -> None:
+        """A key published twice in one file cannot be attributed (TikTok's 2023Q2 CSV gives
+        four Apr-Jun 2023 youth policies twice, without their parent category): every line
+        of such a key is set aside with a report, unless the lines repeat the same value,
+        in which case the first is kept."""
+        if not self.duplicated:
+            return
+        groups: dict[tuple, list[Observation]] = {}
+        for o in self.out:
+            key = (o.policy_label, o.metric_label, o.period_start, o.period_end, o.geography)
+            if key in self.duplicated:
+                groups.setdefault(key, []).append(o)
+        drop: set[int] = set()
+        for key, obs in groups.items():
+            same = len({o.value for o in obs}) == 1
+            where = " and ".join(o.locator for o in obs)
+            for o in obs[1:] if same else obs:
+                drop.add(id(o))
+                reason = (f"repeats the same value ({where})" if same else
+                          f"same policy, metric, period and place published {len(obs)} times with different values "
+                          f"({where}); the line cannot be attributed")
+                quarantine.append(Quarantined(SOURCE_ID, self.release_id, o.locator, reason,
+                                              f"{o.policy_label},{o.metric_label},{o.period_start}..{o.period_end},"
+                                              f"{o.geography},{o.value_as_published}"))
+        self.out = [o for o in self.out if id(o) not in drop]
 
     def add(self, c: Cell, *, line: int | None = None, cell: str) -> None:
         def fail(problem: str, expected: str | None = None) -> InputError:
@@ -137,10 +165,8 @@ class _Rows:
             raise fail(f"{c.metric!r} is a count of {c.unit} but the value has a fraction", "a whole number")
         key = (c.policy, c.metric, c.start, c.end, c.geography)
         if key in self.first:
-            raise InputError(self.display_path, f"duplicate key {key[:2]} {c.start}..{c.end} {c.geography!r}: "
-                             f"{c.locator} repeats {self.first[key]}", line=line, cell=cell,
-                             expected="one value per policy, metric, period and place")
-        self.first[key] = c.locator
+            self.duplicated.add(key)
+        self.first.setdefault(key, c.locator)
         self.latest = c.end if self.latest is None or c.end > self.latest else self.latest
         self.out.append(Observation(
             source_id=SOURCE_ID, release_id=self.release_id, platform_label=PLATFORM, policy_label=c.policy,
@@ -153,7 +179,8 @@ class _Lines:
     """A file iterator that remembers the physical lines of the current CSV record."""
 
     def __init__(self, fh: TextIO) -> None:
-        self.fh, self.buf = fh, []  # type: list[str]
+        self.fh = fh
+        self.buf: list[str] = []
 
     def __iter__(self) -> Iterator[str]:
         return self
@@ -177,7 +204,7 @@ def _read_csv(path: Path, display_path: str, rows: _Rows, quarantine: list[Quara
             header = [h.strip() for h in next(reader, [])]
             lines.take()
             end_line = reader.line_num
-            if len(header) != len(COLUMNS) or any(h not in names for h, names in zip(header, COLUMNS)):
+            if len(header) != len(COLUMNS) or any(h not in names for h, names in zip(header, COLUMNS, strict=True)):
                 raise InputError(display_path, "unexpected header", line=1, got=",".join(header),
                                  expected=EXPECTED_HEADER)
             for record in reader:
@@ -201,7 +228,7 @@ def _read_csv(path: Path, display_path: str, rows: _Rows, quarantine: list[Quara
 
 def _placeholder(record: list[str], header: list[str]) -> str | None:
     """Why the line is set aside, if a template placeholder leaked into one of its fields."""
-    for name, field in zip(header, record):
+    for name, field in zip(header, record, strict=True):
         if m := PLACEHOLDER.search(field):
             return f"template placeholder {m.group(0)} in column {name}"
     return None

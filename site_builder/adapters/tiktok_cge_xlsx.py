@@ -151,6 +151,12 @@ class _Sheet:
             rows.append((r, row))
         return rows
 
+    def label(self, r: int, c: int) -> str:
+        value = self.grid[r][c]
+        if not isinstance(value, str) or not value.strip():
+            raise self.error("label is not text", r, c, got=value, expected="a policy or country name")
+        return value.strip()
+
     def quarter_end(self, r: int) -> tuple[date, date]:
         value = self.grid[r][0]
         day = value.date() if isinstance(value, datetime) else value
@@ -233,7 +239,7 @@ def _rates(sheet: _Sheet) -> list[Cell]:
         raise sheet.error("cell A1 must name the quarter", 0, 0, got=sheet.grid[0][0],
                           expected="'<Mon>-<Mon> <year> removal policy', e.g. 'Jul-Sep 2021 removal policy'") from exc
     head = sheet.header(RATE_UNITS, 1)
-    return [_cell(sheet, r, c, row, policy=_text(row[0]), metric=name, unit=RATE_UNITS[name], period=period)
+    return [_cell(sheet, r, c, row, policy=sheet.label(r, 0), metric=name, unit=RATE_UNITS[name], period=period)
             for r, row in sheet.body(1) for c, name in head.items()]
 
 
@@ -248,7 +254,7 @@ def _countries(sheet: _Sheet, period: tuple[date, date]) -> list[Cell]:
                           expected="'Country Name', or 'Country Code' then 'Country Name'")
     head = sheet.header(COUNTRY_UNITS, name_col + 1)
     return [_cell(sheet, r, c, row, policy=ALL, metric=name, unit=COUNTRY_UNITS[name], period=period,
-                  geography=_text(row[name_col]))
+                  geography=sheet.label(r, name_col))
             for r, row in sheet.body(name_col + 1) for c, name in head.items()]
 
 
@@ -257,6 +263,6 @@ def _sub_policies(sheet: _Sheet, period: tuple[date, date]) -> list[Cell]:
     if first != ["Issue policy", "Sub-policy"]:
         raise sheet.error("unexpected policy columns", 0, 0, got=first, expected="'Issue policy', 'Sub-policy'")
     head = sheet.header(SUB_POLICY_UNITS, 2)
-    return [_cell(sheet, r, c, row, policy=_text(row[1]), metric=f"{name} ({sheet.name})",
+    return [_cell(sheet, r, c, row, policy=sheet.label(r, 1), metric=f"{name} ({sheet.name})",
                   unit=SUB_POLICY_UNITS[name], period=period)
             for r, row in sheet.body(2) for c, name in head.items()]

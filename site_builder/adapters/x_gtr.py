@@ -1,15 +1,14 @@
 """Adapter: X Global Transparency Report (PDF), first published for H1 2024 (15 pages).
 
-Figures sit in ruled tables and boxes. p. 4: box USER REPORTS and table POLICY AREA / TOTAL
-REPORTS / % OF TOTAL REPORTS (both exclude Platform Manipulation & Spam, says the title).
-p. 5: three boxed totals and table POLICY AREA / ACCOUNT SUSPENSIONS / POSTS REMOVED OR
-LABELED / POST VIOLATION RATE (rates may be '<0.0001%'). pp. 7-11: under each policy heading
-(CHILD SAFETY, ...) a table TOTAL ACTIONS / AUTOMATED / HUMAN with rows NCMEC Reports, Accounts
-Suspended, Content Removed, User Informed Labels; small raised digits mark footnotes. p. 13:
-government information and removal requests (a TOTAL row, then countries). p. 14: copyright
-and trademark notices. Only :func:`read_words` uses pdfplumber; the layout rules work on
-:class:`Word` lists: lines cut into cells at wide gaps, tables known by their header words
-(:data:`TABLES`), boxes by their printed labels (:data:`BOXES`).
+Figures sit in ruled tables and boxes. p. 4: box USER REPORTS, table POLICY AREA / TOTAL
+REPORTS / % OF TOTAL REPORTS (the title says both exclude Platform Manipulation & Spam). p. 5:
+three boxed totals, table POLICY AREA / ACCOUNT SUSPENSIONS / POSTS REMOVED OR LABELED / POST
+VIOLATION RATE (rates may be '<0.0001%'). pp. 7-11: under each policy heading (CHILD SAFETY,
+...) a table TOTAL ACTIONS / AUTOMATED / HUMAN, rows NCMEC Reports, Accounts Suspended, Content
+Removed, User Informed Labels; small raised digits mark footnotes. p. 13: information and
+removal requests (TOTAL row, then countries). p. 14: copyright and trademark notices. Only
+:func:`read_words` uses pdfplumber; the rest works on :class:`Word` lists: lines cut into
+cells at wide gaps, tables known by their header words (:data:`TABLES`), boxes by label.
 
 One output row = one number printed in a table cell or box: policy as printed (headings in
 title case), metric label from the column (and row), locator "file p. N table T row R" or
@@ -44,38 +43,35 @@ Column = tuple[str, str, str]
 
 class TableSpec(NamedTuple):
     name: str
-    signature: frozenset[str]  # header words that identify the table
-    columns: tuple[Column, ...]
+    signature: str  # header words that identify the table
     rows: str  # policy: the row label is the policy | measure: the heading above is | place
+    columns: tuple[Column, ...]
     policy: str = ""  # the policy label of a 'place' table (its rows are countries)
 
 
-def _spec(name: str, signature: str, rows: str, *columns: Column, policy: str = "") -> TableSpec:
-    return TableSpec(name, frozenset(signature.split()), columns, rows, policy)
-
-
 TABLES = (
-    _spec("user reports", "POLICY AREA % REPORTS", "policy", ("TOTAL REPORTS", "user reports", "reports"),
-          ("% OF TOTAL REPORTS", "share of user reports", "percent")),
-    _spec("enforcement", "POLICY AREA SUSPENSIONS LABELED VIOLATION", "policy",
-          ("ACCOUNT SUSPENSIONS", "account suspensions", "accounts"), ("POSTS REMOVED OR LABELED",
-          "posts removed or labeled", "posts"), ("POST VIOLATION RATE", "post violation rate", "percent of all posts")),
-    _spec("automated/human", "TOTAL ACTIONS AUTOMATED HUMAN", "measure", ("TOTAL ACTIONS", "(total)", ""),
-          ("AUTOMATED", "(automated)", ""), ("HUMAN", "(human)", "")),
-    _spec("information requests", "REQUESTS DISCLOSED DISCLOSURE", "place", ("TOTAL NUMBER OF REQUESTS",
-          "total number of requests", "count"), ("CASES DISCLOSED", "cases disclosed", "count"),
-          ("DISCLOSURE RATE", "disclosure rate", "percent"), policy="Information Requests"),
-    _spec("removal requests", "REQUESTS ACTIONED ACTION", "place", ("TOTAL NUMBER OF REQUESTS",
-          "total number of requests", "count"), ("CASES ACTIONED", "cases actioned", "count"),
-          ("ACTION RATE", "action rate", "percent"), policy="Removal Requests"),
-    _spec("notices", "NOTICES WITHHELD RESTORATION", "policy", ("TOTAL NOTICES", "total notices", "notices"),
-          ("NOTICES ACTIONED OR WITHHELD", "notices actioned or withheld", "notices"),
-          ("TOTAL URLS ACTIONED OR WITHHELD", "total URLs actioned or withheld", "URLs"),
-          ("WITHHOLDING/RESTORATION RATE", "withholding/restoration rate", "percent")),
+    TableSpec("user reports", "POLICY AREA % REPORTS", "policy", (("TOTAL REPORTS", "user reports", "reports"),
+              ("% OF TOTAL REPORTS", "share of user reports", "percent"))),
+    TableSpec("enforcement", "POLICY AREA SUSPENSIONS LABELED VIOLATION", "policy", (
+        ("ACCOUNT SUSPENSIONS", "account suspensions", "accounts"),
+        ("POSTS REMOVED OR LABELED", "posts removed or labeled", "posts"),
+        ("POST VIOLATION RATE", "post violation rate", "percent of all posts"))),
+    TableSpec("automated/human", "TOTAL ACTIONS AUTOMATED HUMAN", "measure", (
+        ("TOTAL ACTIONS", "(total)", ""), ("AUTOMATED", "(automated)", ""), ("HUMAN", "(human)", ""))),
+    TableSpec("information requests", "REQUESTS DISCLOSED DISCLOSURE", "place", (
+        ("TOTAL NUMBER OF REQUESTS", "total number of requests", "count"),
+        ("CASES DISCLOSED", "cases disclosed", "count"), ("DISCLOSURE RATE", "disclosure rate", "percent")),
+        "Information Requests"),
+    TableSpec("removal requests", "REQUESTS ACTIONED ACTION", "place", (
+        ("TOTAL NUMBER OF REQUESTS", "total number of requests", "count"),
+        ("CASES ACTIONED", "cases actioned", "count"), ("ACTION RATE", "action rate", "percent")),
+        "Removal Requests"),
+    TableSpec("notices", "NOTICES WITHHELD RESTORATION", "policy", (
+        ("TOTAL NOTICES", "total notices", "notices"),
+        ("NOTICES ACTIONED OR WITHHELD", "notices actioned or withheld", "notices"),
+        ("TOTAL URLS ACTIONED OR WITHHELD", "total URLs actioned or withheld", "URLs"),
+        ("WITHHOLDING/RESTORATION RATE", "withholding/restoration rate", "percent"))),
 )
-# Tables every edition must have, and a title that says on which page to look for them.
-REQUIRED_TABLES = {"user reports": "USER REPORTS", "enforcement": "ENFORCEMENT ACTIONS",
-                   "automated/human": "POLICY SPECIFIC BREAKDOWNS"}
 # Row labels of the automated/human tables -> measure (start of the metric label) and unit.
 MEASURES = {"NCMEC Reports": ("NCMEC reports", "reports"), "Accounts Suspended": ("accounts suspended", "accounts"),
             "Content Removed": ("content removed", "posts"), "User Informed Labels": ("user informed labels", "labels")}
@@ -236,7 +232,7 @@ def page_tables(page: int, words: list[Word], path: str) -> tuple[list[Figure], 
         table_no += 1
         where = f"p. {page} table {table_no}"
         header = {w for r in band for w in r.text.split()}
-        specs = [s for s in TABLES if s.signature <= header]
+        specs = [s for s in TABLES if set(s.signature.split()) <= header]
         if len(specs) != 1:
             raise InputError(path, "a table with an unknown header", cell=where, got=" ".join(r.text for r in band),
                              expected="one of: " + "; ".join(" / ".join(c[0] for c in s.columns) for s in TABLES))
@@ -274,7 +270,7 @@ def _row_figures(spec: TableSpec, row: Row, where: str, policy: str, notes: dict
                          expected=", ".join(MEASURES))
     geography = label.text if spec.rows == "place" and not label.text.startswith("TOTAL ") else GLOBAL
     out = []
-    for n, ((_, metric, unit), cell) in enumerate(zip(spec.columns, values), start=1):
+    for n, ((_, metric, unit), cell) in enumerate(zip(spec.columns, values, strict=True), start=1):
         if spec.rows == "measure":
             measure, unit = MEASURES[label.text]
             metric = f"{measure} {metric}"
@@ -285,19 +281,16 @@ def _row_figures(spec: TableSpec, row: Row, where: str, policy: str, notes: dict
     return out
 
 
-def _follows(w: Word, p: Word, start: Word) -> bool:
-    """Whether ``w`` continues a label after ``p``: next on the line, or first on the next line."""
-    return ((abs(w.mid - p.mid) <= LINE_TOLERANCE and 0 <= w.x0 - p.x1 <= w.size)
-            or (p.top < w.top <= p.bottom + 0.8 * w.size and abs(w.x0 - start.x0) <= w.size))
-
-
 def find_box(words: list[Word], label: str) -> tuple[list[Word], Word] | None:
     """A printed label (on one line or wrapped onto the next) and the figure beside it."""
     first, *parts = label.split()
     for start in (w for w in words if w.text == first):
         found = [start]
-        for part in parts:
-            found += [w for w in words if w.text == part and _follows(w, found[-1], start)][:1]
+        for part in parts:  # the next word on the line, or the first of the next line
+            p = found[-1]
+            found += [w for w in words if w.text == part and (
+                (abs(w.mid - p.mid) <= LINE_TOLERANCE and 0 <= w.x0 - p.x1 <= w.size)
+                or (p.top < w.top <= p.bottom + 0.8 * w.size and abs(w.x0 - start.x0) <= w.size))][:1]
         top, bottom, right = min(w.top for w in found), max(w.bottom for w in found), max(w.x1 for w in found)
         values = [w for w in words if _value_like(w) and w.x0 > right and top <= w.mid <= bottom]
         if len(found) == len(parts) + 1 and values:
@@ -325,27 +318,30 @@ def extract_figures(pages: list[list[Word]], path: str) -> list[Figure]:
             if _is_data_row(row) or sum(map(_value_like, row.cells)) >= 2:
                 raise InputError(path, "figures outside any table or box this adapter knows", cell=f"p. {page}",
                                  got=" | ".join(c.text for c in row.cells), expected="rows under a known table header")
-    text = [" ".join(w.text for w in words) for words in pages]
-    for name, title in REQUIRED_TABLES.items():
+    for name in ("user reports", "enforcement", "automated/human"):
         if name not in found:
-            where = next((f"p. {n}" for n, t in enumerate(text, start=1) if title in t), f"no page titled {title!r}")
-            raise InputError(path, f"the {name} table is missing", cell=where,
+            near = [f"p. {page}" for label, page in boxes.items() if BOXES[label][2] == name]
+            raise InputError(path, f"the {name} table is missing", cell=(near or [f"pp. 1-{len(pages)}"])[0],
                              expected=" / ".join(c[0] for s in TABLES if s.name == name for c in s.columns))
     for label, (_, _, table) in BOXES.items():
         if label not in boxes:
             raise InputError(path, f"the box {label!r} is missing", cell=f"p. {found[table]}",
                              expected=f"{label} with a number beside it")
-    if SCOPE_WORDS not in text[found["user reports"] - 1]:
-        raise InputError(path, "the user reports page no longer says what its totals exclude",
-                         cell=f"p. {found['user reports']}", expected=f"the words {SCOPE_WORDS!r}")
+    page = found["user reports"]
+    if SCOPE_WORDS not in " ".join(row.text for row in map(split_row, group_lines(pages[page - 1]))):
+        raise InputError(path, "the user reports page no longer says what its totals exclude", cell=f"p. {page}",
+                         expected=f"the words {SCOPE_WORDS!r}")
     return figures
 
 
-def parse_cell(text: str) -> Parsed:
-    """A cell as printed; '<0.0001%' is a range from 0 to 0.0001, never the number 0.0001."""
-    if m := _BELOW.match(text.strip()):
-        return Parsed("range", None, 0.0, float(m.group(1)), "percent")
-    return parse_published(text)
+def parse_cell(text: str, kind: str | None = None) -> Parsed:
+    """A cell as printed, of unit kind ``kind`` (count or percent); '<0.0001%' is a range from
+    0 to 0.0001, never the number 0.0001. Raises ValueError saying what was expected."""
+    m = _BELOW.match(text.strip())
+    parsed = Parsed("range", None, 0.0, float(m.group(1)), "percent") if m else parse_published(text)
+    if kind and parsed.unit_kind not in (None, kind):
+        raise ValueError(f"the column needs a {kind} but the cell holds a {parsed.unit_kind} ({text!r})")
+    return parsed
 
 
 def to_observations(figures: list[Figure], *, release_id: str, edition: str, path: str) -> list[Observation]:
@@ -353,13 +349,9 @@ def to_observations(figures: list[Figure], *, release_id: str, edition: str, pat
     rows = []
     for f in figures:
         try:
-            parsed = parse_cell(f.text)
+            parsed = parse_cell(f.text, "percent" if f.unit.startswith("percent") else "count")
         except ValueError as exc:
             raise InputError(path, str(exc), cell=f"{f.where}, {f.metric}") from exc
-        kind = "percent" if f.unit.startswith("percent") else "count"
-        if parsed.unit_kind not in (None, kind):
-            raise InputError(path, f"{f.metric} needs a {kind} but the cell holds a {parsed.unit_kind}",
-                             cell=f.where, got=f.text)
         rows.append(Observation(
             source_id=SOURCE_ID, release_id=release_id, platform_label=PLATFORM, policy_label=f.policy,
             metric_label=f.metric, period_start=start, period_end=end, geography=f.geography,

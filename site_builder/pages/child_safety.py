@@ -5,7 +5,9 @@ from __future__ import annotations
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
+from site_builder.pages import topics
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
+from site_builder.pages.topics import Topic
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
 
 AREAS = ["child_sexual_exploitation", "child_safety_broad"]
@@ -211,13 +213,17 @@ def other_test_findings(ctx: Ctx) -> Figure:
 def build(ctx: Ctx) -> list[Page]:
     recon = reconciliation_figure(ctx, None, "ncmec-reconciliation",
                                   "What platforms say they reported to NCMEC, against what NCMEC counted")
+    topic = Topic("child-sexual-exploitation", "child_sexual_exploitation", ("child_safety_broad",))
+    rows = ctx.points(policy_areas=topic.areas)
     figures = [f for f in (meta_actioned(ctx), other_platforms_actioned(ctx), proactive_rates(ctx), meta_appeals(ctx),
                            ncmec_by_platform(ctx), recon, x_reports_vs_actions(ctx), independent_tests(ctx),
-                           other_test_findings(ctx)) if f]
+                           other_test_findings(ctx), topics.latest_table(ctx, topic, rows)) if f]
     area = ctx.policy_areas["child_sexual_exploitation"]
     return [Page(path="topics/child-sexual-exploitation.md", title="Child sexual exploitation",
                  template="pages/child_sexual_exploitation.md.j2", nav="Topics",
                  context={"area": area, "broad": ctx.policy_areas["child_safety_broad"], "comparability": COMPARABILITY,
-                          "figs": {f.id: f for f in figures}},
+                          "figs": {f.id: f for f in figures},
+                          "annotations": events_for(ctx, sources=sorted(ctx.sources), areas=topic.areas),
+                          "platforms": sorted({r["platform_name"] for r in rows if r["platform_id"] != "aggregate"})},
                  figures=figures)]
 

@@ -172,8 +172,8 @@ def coc_rounds(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
 def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
     keyed: dict[tuple, Row] = {}
     for r in rows:
-        if r["value"] is None and r["value_status"] != "range":
-            continue
+        if (r["value"] is None and r["value_status"] != "range") or r["platform_id"] is None:
+            continue  # providers outside the platform map are in the downloads, not in this table
         key = (r["source_id"], r["platform_label"], r["policy_key"], r["metric_label"], r["geography"])
         if key not in keyed or r["period_end"] > keyed[key]["period_end"]:
             keyed[key] = dict(r)

@@ -1,14 +1,20 @@
--- One row per superseded curated figure: the curated value(s) next to the raw file's
--- value(s) for the same source, platform, policy, harmonised metric and period (summed on each
--- side when a side has several lines, e.g. a company listed under two names). The raw
--- value is the one published; `agrees` says whether the curated copy has the same number.
+-- One row per superseded curated figure: the curated value next to the raw file's value
+-- for the same source, platform, policy key, metric key, period and place (summed on each
+-- side when a side has several lines, e.g. a company listed under two names, unless the
+-- curated lines repeat one figure under two labels; a published
+-- range counts with its upper end, as '<0.0001%' transcribed as 0.0001). The raw value is
+-- the one published; `agrees` says whether the curated copy has the same number; no raw
+-- match means the raw files no longer publish it under that key.
 WITH keyed AS (
-    SELECT *, coalesce(platform_id, platform_label) AS platform FROM fct_observations
+    SELECT *, coalesce(platform_id, platform_label) AS platform, coalesce(value, value_high) AS v
+    FROM fct_observations
 ),
 curated AS (
-    SELECT source_id, platform, policy_key, metric_id, qualifier, period_start, period_end, geography,
+    SELECT source_id, platform, policy_key, metric_key, period_start, period_end, geo_code,
            min(release_id) AS curated_release_id,
-           sum(value) AS curated_value,
+           sum(v) AS curated_value,
+           min(v) AS curated_min,
+           max(v) AS curated_max,
            string_agg(platform_label || ' / ' || policy_label || ' / ' || metric_label || ': ' || value_as_published,
                       '; ' ORDER BY locator) AS curated_lines,
            string_agg(locator, '; ' ORDER BY locator) AS curated_locator
@@ -16,19 +22,23 @@ curated AS (
     GROUP BY ALL
 ),
 raw AS (
-    SELECT source_id, platform, policy_key, metric_id, qualifier, period_start, period_end, geography,
+    SELECT source_id, platform, policy_key, metric_key, period_start, period_end, geo_code,
            min(release_id) AS raw_release_id,
-           sum(value) AS raw_value,
+           sum(v) AS raw_value,
            string_agg(platform_label || ' / ' || policy_label || ' / ' || metric_label || ': ' || value_as_published,
                       '; ' ORDER BY locator) AS raw_lines,
            string_agg(locator, '; ' ORDER BY locator) AS raw_locator
     FROM keyed
     WHERE release_kind = 'raw'
       AND (snapshot <> 'full' OR release_id IN (
-          SELECT arg_max(release_id, edition_end) FROM releases WHERE snapshot = 'full' GROUP BY source_id))
+          SELECT arg_max(release_id, edition_end) FROM releases WHERE snapshot = 'full' AND kind = 'raw'
+          GROUP BY source_id))
     GROUP BY ALL
 )
 SELECT c.*, r.raw_release_id, r.raw_value, r.raw_lines, r.raw_locator,
-       coalesce(abs(c.curated_value - r.raw_value) <= 1e-9 * greatest(abs(r.raw_value), 1), false) AS agrees
+       coalesce(abs(c.curated_value - r.raw_value) <= 1e-6 * greatest(abs(r.raw_value), 1)
+                -- the same figure copied under two labels
+                OR (abs(c.curated_max - c.curated_min) <= 1e-9
+                    AND abs(c.curated_max - r.raw_value) <= 1e-6 * greatest(abs(r.raw_value), 1)), false) AS agrees
 FROM curated AS c
-LEFT JOIN raw AS r USING (source_id, platform, policy_key, metric_id, qualifier, period_start, period_end, geography)
+LEFT JOIN raw AS r USING (source_id, platform, policy_key, metric_key, period_start, period_end, geo_code)

@@ -2,28 +2,28 @@
 -- had, edition by edition, and whether it returned to a value it had before ("round
 -- trip", like Facebook's 2020Q2 child nudity and sexual exploitation count).
 WITH keys AS (
-    SELECT DISTINCT source_id, platform_label, policy_key, metric_key, period_start, period_end, geography
+    SELECT DISTINCT source_id, platform_label, policy_key, metric_key, period_start, period_end, geo_code
     FROM revisions
 ),
 history AS (
     SELECT o.source_id, o.platform_label, o.platform_id, o.policy_key, o.policy_label, o.policy_area,
-           o.metric_label, o.metric_key, o.metric_id, o.period_start, o.period_end, o.geography, o.edition, o.edition_end,
+           o.metric_label, o.metric_key, o.metric_id, o.period_start, o.period_end, o.geography, o.geo_code, o.edition, o.edition_end,
            o.release_id, o.value_status, o.value, o.value_as_published, o.locator,
            o.value_status || ':' || coalesce(CAST(o.value AS VARCHAR), '') AS vkey
     FROM stg_observations AS o
-    JOIN keys USING (source_id, platform_label, policy_key, metric_key, period_start, period_end, geography)
+    JOIN keys USING (source_id, platform_label, policy_key, metric_key, period_start, period_end, geo_code)
     WHERE o.snapshot = 'full' AND o.release_kind = 'raw'
 ),
 marked AS (
     SELECT *, vkey IS DISTINCT FROM lag(vkey) OVER (
-        PARTITION BY source_id, platform_label, policy_key, metric_key, period_start, period_end, geography
+        PARTITION BY source_id, platform_label, policy_key, metric_key, period_start, period_end, geo_code
         ORDER BY edition_end) AS starts_segment
     FROM history
 )
 SELECT
     source_id, platform_label, any_value(platform_id) AS platform_id, policy_key,
     arg_max(policy_label, edition_end) AS policy_label, any_value(policy_area) AS policy_area,
-    metric_key, arg_max(metric_label, edition_end) AS metric_label, any_value(metric_id) AS metric_id, period_start, period_end, geography,
+    metric_key, arg_max(metric_label, edition_end) AS metric_label, any_value(metric_id) AS metric_id, period_start, period_end, geo_code, arg_max(geography, edition_end) AS geography,
     list({'edition': edition, 'release_id': release_id, 'value': value, 'value_status': value_status,
           'value_as_published': value_as_published, 'locator': locator} ORDER BY edition_end) AS steps,
     count(DISTINCT vkey) AS distinct_values,
@@ -34,4 +34,4 @@ SELECT
     max(value) AS max_value,
     min(value) AS min_value
 FROM marked
-GROUP BY source_id, platform_label, policy_key, metric_key, period_start, period_end, geography
+GROUP BY source_id, platform_label, policy_key, metric_key, period_start, period_end, geo_code

@@ -1,7 +1,7 @@
 -- One row per figure whose published value changed between two consecutive full
 -- snapshots of a source (Meta's quarterly CSVs each republish the whole history). The key
 -- is platform, policy key and metric key (so a relabelled policy or metric still matches,
--- see data/taxonomy), period and geography; a change is any difference in status (reported / range / N/A),
+-- see data/taxonomy), period and place (by code, so a renamed country still matches); a change is any difference in status (reported / range / N/A),
 -- value or range ends. Formatting alone ("9,400,000" vs "9400000") is not a change.
 WITH obs AS (
     SELECT * FROM stg_observations WHERE snapshot = 'full' AND release_kind = 'raw'
@@ -21,6 +21,7 @@ SELECT
     cur.period_start,
     cur.period_end,
     cur.geography,
+    cur.geo_code,
     cur.unit,
     cur.unit_kind,
     prev.release_id AS prev_release_id,
@@ -53,7 +54,7 @@ JOIN obs AS prev
  AND prev.metric_key = cur.metric_key
  AND prev.period_start = cur.period_start
  AND prev.period_end = cur.period_end
- AND prev.geography = cur.geography
+ AND prev.geo_code = cur.geo_code
 WHERE prev.value_status IS DISTINCT FROM cur.value_status
    OR prev.value IS DISTINCT FROM cur.value
    OR prev.value_low IS DISTINCT FROM cur.value_low

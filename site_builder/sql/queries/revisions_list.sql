@@ -16,6 +16,6 @@ LEFT JOIN policy_areas AS pa ON pa.policy_area = v.policy_area
 LEFT JOIN revision_histories AS h
   ON h.source_id = v.source_id AND h.platform_label = v.platform_label AND h.policy_key = v.policy_key
  AND h.metric_key = v.metric_key AND h.period_start = v.period_start AND h.period_end = v.period_end
- AND h.geography = v.geography
+ AND h.geo_code = v.geo_code
 WHERE v.source_id = $source_id
 ORDER BY abs(v.change_ratio) DESC NULLS LAST, v.platform_label, v.policy_key, v.metric_label, v.period_start, v.edition

@@ -16,6 +16,7 @@ SELECT
     r.obtained_via,
     r.first_ingested,
     cf.hold_back_note,
+    coalesce(cf.copy_of_raw, false) AS copy_of_raw,
     r.obs_file
 FROM raw_releases AS r
 LEFT JOIN curated_files AS cf ON cf.file = r.file
