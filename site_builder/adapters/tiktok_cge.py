@@ -80,6 +80,9 @@ POLICY_TYPES = {"all", "All", "issue", "Issue", "Issue policy", "ban_reason", "B
 QUALIFYING_POLICY_TYPES = {"Ban reason - safety", "Ban reason - security"}
 ALL = {"all", "All"}
 # Task types of a breakdown; the value is the unit it imposes (None: the metric's own).
+# Policy types naming a level below the top policies (their category share is a share of
+# the parent policy, not of all removals), as spelled across editions.
+SUB_POLICY_TYPES = {"sub-policy", "community guidelines policy", "community guidelines rule"}
 TASK_TYPES: dict[str, str | None] = {"task_type": None, "Turn around time": None, "Share of total removals": SHARE}
 PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -263,6 +266,9 @@ def _csv_record(record: list[str], header: list[str], line: int, display_path: s
     if not issue:
         raise fail(4, "empty policy", "a policy name")
     unit = METRIC_UNITS[metric]
+    if metric == "Category share" and policy_type.lower() in SUB_POLICY_TYPES:
+        # a sub-policy's category share is its share of the parent policy's removals
+        metric = "Category share of the parent policy"
     if task_type in ALL:
         if task not in ALL:
             raise fail(6, "a task without a task type", "All")

@@ -18,4 +18,5 @@ def build(ctx: Ctx) -> list[Page]:
     held = ctx.query("held_back_list")
     return [Page(path="methodology.md", title="Methodology", template="pages/methodology.md.j2", nav="About the data",
                  context={"metrics": metrics, "areas": list(ctx.policy_areas.values()), "checks": checks,
-                          "held_back": held, "conflicts": ctx.query("conflicts")})]
+                          "held_back": held, "conflicts": ctx.query("conflicts"),
+                          "quarantined": ctx.query("quarantined_list")})]

@@ -20,4 +20,5 @@ def build(ctx: Ctx) -> list[Page]:
                  context={"sources": by_source, "n_releases": len(releases),
                           "n_observations": sum(r["observations"] for r in releases),
                           "crosschecks": ctx.query("curated_vs_raw_summary"),
-                          "disagreements": ctx.query("curated_vs_raw_disagreements")})]
+                          "disagreements": ctx.query("curated_vs_raw_disagreements"),
+                          "not_in_raw": ctx.query("curated_not_in_raw")})]

@@ -44,9 +44,17 @@ def _own(ctx: Ctx, rows: list[Row]) -> list[Row]:
     return [r for r in rows if ctx.sources[r["source_id"]]["kind"] == OWN_REPORT]
 
 
-def actioned(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
-    """Small multiples of content actioned, one panel per platform, policy and unit."""
-    sel = [dict(r) for r in _own(ctx, rows) if r["metric_id"] == "content_actioned"]
+PANEL_METRICS = {
+    "content_actioned": "content actioned",
+    "accounts_actioned": "accounts actioned",
+    "share_of_removals": "share of all removals",
+}
+
+
+def panels(ctx: Ctx, t: Topic, rows: list[Row], metric: str) -> Figure | None:
+    """Small multiples of one harmonised metric from the platforms' own reports, one panel per
+    platform, policy, unit and place, each on its own scale (series of three or more values)."""
+    sel = [dict(r) for r in _own(ctx, rows) if r["metric_id"] == metric and r["value"] is not None]
     name_policies(sel)
 
     def panel(r: Row) -> str:
@@ -63,12 +71,15 @@ def actioned(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
     for r in sel:
         if panel(r) not in lasts or r["period_end"] > lasts[panel(r)]["period_end"]:
             lasts[panel(r)] = r
-    takeaway = "Latest: " + "; ".join(f"{r['platform_name']} '{r['policy_label']}' {fmt.short(r['value'])} "
-                                      f"{r['unit_display']} in {r['period']}" for r in lasts.values()) + "."
+    pct = ctx.metrics[metric]["unit_kind"] == "percent"
+    value = (lambda r: fmt.percent(r["value"])) if pct else (lambda r: f"{fmt.short(r['value'])} {r['unit_display']}")
+    takeaway = "Latest: " + "; ".join(f"{r['platform_name']} '{r['policy_label']}' {value(r)} in {r['period']}"
+                                      for r in lasts.values()) + "."
+    words = PANEL_METRICS[metric]
     return facet_figure(
-        ctx, id=f"{t.slug}-actioned", rows=sel, facet_of=panel,
+        ctx, id=f"{t.slug}-{metric.replace('_', '-')}", rows=sel, facet_of=panel,
         series_of=lambda r: f"{r['platform_name']}: {r['metric_label']}", y_title="As published",
-        title=f"{ctx.policy_areas[t.area]['name']}: content actioned, per platform, in its own units",
+        title=f"{ctx.policy_areas[t.area]['name']}: {words}, per platform, in its own units",
         takeaway=takeaway,
         caveat="Each panel has its own scale and unit; compare each platform with itself over time.",
         events=events_for(ctx, sources=sorted({r["source_id"] for r in sel}), areas=t.areas))
@@ -94,35 +105,41 @@ def proactive(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         events=events_for(ctx, sources=sorted({r["source_id"] for r in sel}), areas=t.areas))
 
 
-def reports_vs_actions(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
-    """Latest period of platforms that publish user reports next to their actions."""
+def reports_vs_actions(ctx: Ctx, t: Topic, rows: list[Row]) -> list[Figure]:
+    """Per source that publishes user reports: its latest period's reports next to its
+    actions, policy by policy (one figure per source: their numbers are not comparable)."""
     own = _own(ctx, rows)
-    with_reports = {(r["source_id"], r["period_end"]) for r in own if r["metric_id"] == "user_reports"}
-    sel = [dict(r) for r in own if (r["source_id"], r["period_end"]) in with_reports
-           and r["metric_id"] in ("user_reports", "accounts_actioned", "content_actioned") and r["policy_area"] in t.areas]
-    one: dict[tuple, Row] = {}
-    for r in sorted(sel, key=lambda r: r["metric_label"]):
-        one.setdefault((r["source_id"], r["policy_key"], r["metric_id"], r["geography"], r["period_end"]), r)
-    sel = list(one.values())
-    if len(sel) < 2:
-        return None
-    parts = []
-    for sid, geo in sorted({(r["source_id"], r["geography"]) for r in sel}):
-        g = [r for r in sel if r["source_id"] == sid and r["geography"] == geo]
-        by = {r["metric_id"]: r for r in g}
-        if "user_reports" in by and "accounts_actioned" in by:
-            where = "" if geo == "global" else f" in {geo}"
-            parts.append(f"{g[0]['platform_name']}{where} ({g[0]['period']}): {fmt.count(by['user_reports']['value'])} "
-                         f"user reports, {fmt.count(by['accounts_actioned']['value'])} accounts actioned")
-    return bar_figure(
-        ctx, id=f"{t.slug}-reports-actions", rows=sel,
-        title=f"{ctx.policy_areas[t.area]['name']}: user reports next to actions, latest period",
-        category_of=lambda r: f"{r['platform_name']}: {r['policy_label']}" + (
-            "" if r["geography"] == "global" else f" [{r['geography']}]"),
-        color_of=lambda r: r["metric_label"], x_title="Count as published", x_format="~s",
-        takeaway="; ".join(parts) + "." if parts else "Reports and actions as published.",
-        caveat="Reports, accounts and posts are different units: a report is not a violation and one account can be "
-               "reported many times, so no rate can be computed from these bars.")
+    figures = []
+    for source_id in sorted({r["source_id"] for r in own if r["metric_id"] == "user_reports"}):
+        last = max(r["period_end"] for r in own if r["source_id"] == source_id and r["metric_id"] == "user_reports")
+        sel = [dict(r) for r in own if r["source_id"] == source_id and r["period_end"] == last
+               and r["metric_id"] in ("user_reports", "accounts_actioned", "content_actioned")
+               and r["policy_area"] in t.areas]
+        one: dict[tuple, Row] = {}
+        for r in sorted(sel, key=lambda r: r["metric_label"]):
+            one.setdefault((r["policy_key"], r["metric_id"], r["geography"]), r)
+        sel = list(one.values())
+        if len(sel) < 2:
+            continue
+        parts = []
+        for key in sorted({(r["policy_key"], r["geography"]) for r in sel}):
+            by = {r["metric_id"]: r for r in sel if (r["policy_key"], r["geography"]) == key}
+            if "user_reports" in by and len(by) > 1:
+                r0 = by["user_reports"]
+                where = "" if r0["geography"] == "global" else f" in {r0['geography']}"
+                acts = ", ".join(f"{fmt.count(by[m]['value'])} {by[m]['metric_label']}"
+                                 for m in ("accounts_actioned", "content_actioned") if m in by)
+                parts.append(f"'{r0['policy_label']}'{where}: {fmt.count(r0['value'])} user reports; {acts}")
+        name = sel[0]["platform_name"]
+        figures.append(bar_figure(
+            ctx, id=f"{t.slug}-reports-actions-{source_id}".replace("_", "-"), rows=sel,
+            title=f"{name}, {sel[0]['period']}: user reports next to actions ({ctx.policy_areas[t.area]['name'].lower()})",
+            category_of=lambda r: r["policy_label"] + ("" if r["geography"] == "global" else f" [{r['geography']}]"),
+            color_of=lambda r: r["metric_label"], x_title="Count as published", x_format="~s",
+            takeaway=f"{name} ({sel[0]['period']}): " + "; ".join(parts) + "." if parts else "As published.",
+            caveat="Reports, accounts and posts are different units: a report is not a violation and one account can "
+                   "be reported many times, so no rate can be computed from these bars."))
+    return figures
 
 
 def tests(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
@@ -199,8 +216,9 @@ def build(ctx: Ctx) -> list[Page]:
     pages = []
     for t in TOPICS:
         rows = ctx.points(policy_areas=t.areas)
-        figures = [f for f in (actioned(ctx, t, rows), proactive(ctx, t, rows), reports_vs_actions(ctx, t, rows),
-                               tests(ctx, t, rows), coc_rounds(ctx, t, rows), latest_table(ctx, t, rows)) if f]
+        figures = [f for f in (*(panels(ctx, t, rows, m) for m in PANEL_METRICS), proactive(ctx, t, rows),
+                               *reports_vs_actions(ctx, t, rows), tests(ctx, t, rows), coc_rounds(ctx, t, rows),
+                               latest_table(ctx, t, rows)) if f]
         area = ctx.policy_areas[t.area]
         notes = events_for(ctx, sources=sorted(ctx.sources), areas=t.areas)
         platforms = sorted({r["platform_name"] for r in rows if r["platform_id"] != "aggregate"})

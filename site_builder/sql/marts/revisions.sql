@@ -40,6 +40,12 @@ SELECT
     (cur.value - prev.value) / nullif(prev.value, 0) AS change_ratio,
     CASE
         WHEN prev.value_status = 'not_reported' THEN 'newly reported'
+        -- the new edition prints fewer decimals and the old value rounds to the new one
+        WHEN TRY_CAST(cur.value_as_published AS DOUBLE) IS NOT NULL
+         AND TRY_CAST(prev.value_as_published AS DOUBLE) IS NOT NULL
+         AND length(split_part(cur.value_as_published, '.', 2)) < length(split_part(prev.value_as_published, '.', 2))
+         AND round(TRY_CAST(prev.value_as_published AS DOUBLE), CAST(length(split_part(cur.value_as_published, '.', 2)) AS INTEGER))
+             = TRY_CAST(cur.value_as_published AS DOUBLE) THEN 'rounded'
         WHEN cur.value_status = 'not_reported' THEN 'withdrawn (now N/A)'
         WHEN prev.value_status = 'range' OR cur.value_status = 'range' THEN 'range changed'
         WHEN cur.value > prev.value THEN 'revised up'

@@ -9,7 +9,8 @@ SELECT
     count(v.release_id) AS changed,
     count(*) FILTER (WHERE v.change_kind = 'revised up') AS revised_up,
     count(*) FILTER (WHERE v.change_kind = 'revised down') AS revised_down,
-    count(*) FILTER (WHERE v.change_kind NOT IN ('revised up', 'revised down')) AS other_changes,
+    count(*) FILTER (WHERE v.change_kind = 'rounded') AS rounded,
+    count(*) FILTER (WHERE v.change_kind NOT IN ('revised up', 'revised down', 'rounded')) AS other_changes,
     any_value(r.url) AS doc_url,
     any_value(r.file) AS file,
     any_value(pr.file) AS prev_file
