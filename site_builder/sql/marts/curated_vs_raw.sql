@@ -36,9 +36,9 @@ raw AS (
     GROUP BY ALL
 )
 SELECT c.*, r.raw_release_id, r.raw_value, r.raw_lines, r.raw_locator,
-       coalesce(abs(c.curated_value - r.raw_value) <= 1e-6 * greatest(abs(r.raw_value), 1)
+       coalesce(abs(c.curated_value - r.raw_value) <= 1e-6
                 -- the same figure copied under two labels
                 OR (abs(c.curated_max - c.curated_min) <= 1e-9
-                    AND abs(c.curated_max - r.raw_value) <= 1e-6 * greatest(abs(r.raw_value), 1)), false) AS agrees
+                    AND abs(c.curated_max - r.raw_value) <= 1e-6), false) AS agrees
 FROM curated AS c
 LEFT JOIN raw AS r USING (source_id, platform, policy_key, metric_key, period_start, period_end, geo_code)
