@@ -108,9 +108,11 @@ class Figure:
     chart: ChartCall | None = None
     caveat: str = ""
     notes: list[str] = field(default_factory=list)
-    # filled by render()
+    # filled when rendered: file URLs, image size, the takeaway with linked numbers, the quote
     assets: dict[str, str] = field(default_factory=dict)
     size: tuple[int, int] = (0, 0)
+    takeaway_html: Any = None
+    quote: str = ""
 
 # Raw and provenance fields added to a figure's CSV after its table columns, when present.
 CSV_EXTRA = ["platform_id", "policy_label", "metric_label", "period_start", "period_end", "value",

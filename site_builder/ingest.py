@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder import catalog
-from site_builder.adapters import RAW_ADAPTERS, curated, parse_raw
+from site_builder.adapters import RAW_ADAPTERS, claims, curated, parse_raw
 from site_builder.catalog import Release
 from site_builder.errors import InputError
 from site_builder.observations import Observation, write_observations
@@ -134,7 +134,15 @@ def ingest_curated(curated_dir: Path, data_dir: Path, progress: Progress | None 
     all_rows: list[Observation] = []
     releases: list[Release] = []
     outputs: list[tuple[Path, list[Observation]]] = []
+    outputs_claims: list[tuple[Path, Path]] = []
     for name, spec in sorted(specs.items()):
+        if spec["role"] == "claims":
+            claims_out = data_dir / "claims.csv"
+            found = claims.parse(curated_dir / name, data_dir=data_dir, display_path=f"curated/{name}")
+            tmp = claims_out.with_suffix(".csv.tmp")
+            tmp.write_text(claims.to_csv_text(found), encoding="utf-8")
+            outputs_claims.append((tmp, claims_out))
+            continue
         if spec["role"] != "facts":
             continue
         path = curated_dir / name
@@ -158,12 +166,15 @@ def ingest_curated(curated_dir: Path, data_dir: Path, progress: Progress | None 
         ))
     for out, rows in outputs:
         write_observations(out, rows)
+    for tmp, final in outputs_claims:
+        tmp.replace(final)
     stale = {p for p in (data_dir / "observations" / CURATED_SUBDIR).glob("*.csv")} - {o for o, _ in outputs}
     for p in stale:
         p.unlink()
     catalog.write_releases(data_dir, releases, replace={r.release_id for r in catalog.read_releases(data_dir)
                                                         if r.kind == "curated"})
-    return IngestResult("curated", len(releases), len(all_rows), tuple(o for o, _ in outputs))
+    return IngestResult("curated", len(releases), len(all_rows),
+                        tuple(o for o, _ in outputs) + tuple(final for _, final in outputs_claims))
 
 
 def ingest(source: str, raw_dir: Path, curated_dir: Path, data_dir: Path,

@@ -21,6 +21,7 @@ from site_builder import fmt, settings
 from site_builder.errors import BuildError
 from site_builder.figures import render_all
 from site_builder.pages.common import Page, first_url
+from site_builder.quote import data_period, link_numbers, quote_text
 
 # Characters HTML or Markdown would interpret inside text, written as entities.
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
@@ -53,9 +54,10 @@ def environment(templates_dir: Path = settings.TEMPLATES_DIR) -> jinja2.Environm
         keep_trailing_newline=True,
     )
     env.filters.update(
-        count=fmt.count, short=fmt.short, pct=fmt.percent, url=first_url, ident=ident,
+        count=fmt.count, short=fmt.short, pct=fmt.percent, url=first_url, ident=ident, link_numbers=link_numbers,
         period=lambda r: fmt.period(r["period_start"], r["period_end"]),
     )
+    env.globals.update(quote_text=quote_text, data_period=data_period)
     return env
 
 
@@ -67,10 +69,27 @@ def render_figures(pages: list[Page], docs_dir: Path, cache_dir: Path | None) ->
     return render_all(jobs, cache_dir, workers=os.cpu_count() or 1)
 
 
+def page_url(page: Page, site: dict[str, Any]) -> str:
+    """The page's address: absolute when mkdocs.yml sets site_url, else its path in the site."""
+    path = page.path.removesuffix(".md") + ".html"
+    return (site.get("site_url") or "").rstrip("/") + "/" + path if site.get("site_url") else path
+
+
+def prepare_quotes(page: Page, site: dict[str, Any]) -> None:
+    """Link the numbers of every takeaway to their documents and write each 'quote this' text."""
+    url = page_url(page, site)
+    for fig in page.figures:
+        fig.takeaway_html = link_numbers(fig.takeaway, fig.rows)
+        fig.quote = quote_text(fig.takeaway, fig.sources, f"{url}#{fig.id}", data_period(fig.rows))
+
+
 def render_markdown(page: Page, docs_dir: Path, env: jinja2.Environment, site: dict[str, Any]) -> None:
-    """Render the page's template to Markdown (after its figures, whose URLs it uses)."""
+    """Render the page's template to Markdown (after its figures, whose URLs it uses), with
+    the page's 'cite this page' text at the end."""
+    prepare_quotes(page, site)
     try:
         text = env.get_template(page.template).render(page=page, root=page.root, site=site, **page.context)
+        text += env.get_template("partials/_cite.md.j2").render(page=page, site=site, url=page_url(page, site))
     except jinja2.TemplateError as exc:
         raise BuildError(f"template {page.template} failed for page {page.path}: {exc}") from exc
     out = docs_dir / page.path

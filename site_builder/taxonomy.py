@@ -12,6 +12,12 @@
 * ``units.csv``                       a published unit -> unit kind and the factor to the common scale
 * ``ncmec_matching.csv``              which NCMEC provider lines a company-wide disclosure covers
                                       (default: the lines mapped to the same platform id)
+* ``claim_platforms.csv``, ``claim_areas.csv``  a statement's platform and policy area labels ->
+                                      platform ids, policy area and the areas whose figures test it
+* ``claim_tests.csv``                 what kind of statement (pattern in its text) is tested by which
+                                      metrics (NCMEC reporting, speed, proactive detection, enforcement)
+* ``self_reported_findings.csv``      who counts as the platform itself among the authors of findings
+                                      (its own reports and spokespeople: not independent evidence)
 * ``geographies/*.csv``               a published place or audience (``global``, ``United States``,
                                       ``language: English``) -> code and kind (global, country,
                                       region, language)
@@ -36,6 +42,10 @@ MAP_FILES = {
     "metric_definitions": ["metric_id", "source_id", "definition", "comparable_group"],
     "units": ["unit", "unit_kind", "factor", "display"],
     "ncmec_matching": ["platform_id", "ncmec_platform_ids", "note"],
+    "claim_platforms": ["label", "platform_ids"],
+    "claim_areas": ["label", "policy_area", "evidence_areas"],
+    "claim_tests": ["topic", "pattern", "metrics", "what_tests_it"],
+    "self_reported_findings": ["pattern", "why"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {

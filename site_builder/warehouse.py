@@ -20,6 +20,7 @@ import duckdb
 
 from site_builder import catalog, settings
 from site_builder.errors import BuildError, InputError
+from site_builder.adapters.claims import CLAIM_COLUMNS
 from site_builder.observations import COLUMNS as OBS_COLUMNS
 from site_builder.quarantine import COLUMNS as QUARANTINE_COLUMNS
 from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files
@@ -70,6 +71,12 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         con.execute(f"CREATE OR REPLACE TABLE tax_{name} AS SELECT regexp_extract(obs_file, '([^/]+)\\.csv$', 1) "
                     f"AS source_id, * FROM tax_{name}")
     _load_csv(con, "raw_annotations", [data_dir / "annotations.csv"], ANNOTATION_COLUMNS, data_dir)
+    claims_file = data_dir / "claims.csv"
+    if claims_file.exists():
+        _load_csv(con, "raw_claims", [claims_file], CLAIM_COLUMNS, data_dir)
+    else:
+        con.execute("CREATE OR REPLACE TABLE raw_claims AS SELECT " +
+                    ", ".join(f"NULL::VARCHAR AS {c}" for c in CLAIM_COLUMNS + ["obs_file"]) + " WHERE false")
     quarantine = sorted((data_dir / "quarantine").glob("*.csv"))
     if quarantine:
         _load_csv(con, "quarantined", quarantine, QUARANTINE_COLUMNS, data_dir)

@@ -50,8 +50,9 @@ def meta_actioned(ctx: Ctx) -> Figure:
 
 
 def other_platforms_actioned(ctx: Ctx) -> Figure:
+    meta = {pid for pid, p in ctx.platforms.items() if p["company"] == "Meta"}
     rows = [r for r in reported(ctx.points(metrics=["content_actioned"], policy_areas=AREAS))
-            if r["source_id"] != "meta_cser"]
+            if r["source_id"] != "meta_cser" and r["platform_id"] not in meta]
     counts: dict[str, int] = {}
 
     def facet(r: Row) -> str:

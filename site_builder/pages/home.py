@@ -13,18 +13,20 @@ from site_builder.pages.common import Ctx, Page
 
 @dataclass(frozen=True)
 class Headline:
-    """One sentence written from the data, its sources, and the page that shows the evidence."""
+    """One sentence written from the data, its sources, the rows its numbers come from (so
+    each number links to its document) and the page that shows the evidence."""
 
     text: str
     sources: list[SourceRef]
     link: str
     link_text: str
     caveat: str = ""
+    rows: tuple = ()
 
 
 def _from_figure(fig: Figure, anchor_page: str) -> Headline:
     return Headline(text=fig.takeaway, sources=fig.sources, link=f"{anchor_page}#{fig.id}",
-                    link_text=fig.title, caveat=fig.caveat)
+                    link_text=fig.title, caveat=fig.caveat, rows=tuple(fig.rows))
 
 
 def build(ctx: Ctx) -> list[Page]:

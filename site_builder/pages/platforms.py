@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
+from site_builder.pages.claims import claim_blocks
 from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs
 from site_builder.pages.figs import bar_figure, events_for, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
@@ -227,6 +228,7 @@ def build(ctx: Ctx) -> list[Page]:
             path=f"platforms/{pid.replace('_', '-')}.md", title=name, template="pages/platform.md.j2",
             nav="Platforms" if n >= MAJOR_MIN_POINTS else "Platforms/More",
             context={"platform": p, "n_points": len(rows), "sources": [ctx.sources[s] for s in sources],
+                     "claims": claim_blocks(ctx, [pid]),
                      "span": span, "figs": figures, "gaps": gaps(ctx, rows),
                      "latest_any": latest(rows)},
             figures=figures))

@@ -1,6 +1,8 @@
--- One row per dated event that breaks or qualifies a series (data/annotations.csv): a
--- policy change, a change of method, a data issue or a reporting break. `sources`,
--- `platforms` and `policy_areas` are lists; ['*'] means all.
+-- One row per dated event that breaks or qualifies a series: the events of
+-- data/annotations.csv (policy changes, changes of method, data issues, reporting breaks)
+-- and every policy change recorded on the say side (data/claims.csv), which is drawn on
+-- the charts of its platforms and policy area. `sources`, `platforms` and `policy_areas`
+-- are lists; ['*'] means all.
 SELECT
     TRY_CAST(date AS DATE) AS date,
     string_split(sources, ';') AS sources,
@@ -12,3 +14,17 @@ SELECT
     source_url,
     obs_file
 FROM raw_annotations
+UNION ALL
+SELECT
+    c.date,
+    ['*'],
+    c.platform_ids,
+    c.evidence_areas,
+    'policy_change',
+    'Policy change (' || c.platform_label || ')',
+    c.said_by || ': ' || CASE WHEN c.paraphrase_only OR c.quote IS NULL THEN 'paraphrase: ' || c.paraphrase
+                              ELSE '“' || c.quote || '”' END,
+    regexp_extract(coalesce(c.source_url, ''), 'https?://[^\s|()<>"'']+'),
+    c.obs_file
+FROM stg_claims AS c
+WHERE c.kind = 'policy_change' AND c.date IS NOT NULL

@@ -1,0 +1,43 @@
+"""The 'Say vs do' page: platform x policy area, each cell the platform's statement, the
+strongest evidence, the independent result, and what no source reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from site_builder.pages.claims import INDEPENDENT_KINDS, claim_blocks, strongest
+from site_builder.pages.common import Ctx, Page
+
+AREAS = ["child_sexual_exploitation", "hate_speech", "terrorism_violent_extremism", "bullying_harassment",
+         "all_policies"]
+RANK = {"ngo_test": 1, "regulator": 2, "audit_finding": 2, "regulator_database": 3, "clearinghouse": 4,
+        "platform_report": 5, "self_reported_finding": 5, "compilation": 6}
+
+
+def cell(blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    evidence = [e for e in (strongest(b) for b in blocks) if e]
+    best = min(evidence, key=lambda e: RANK.get(e["kind"], 9)) if evidence else None
+    independent = next((i for b in blocks for i in b["independent"] if i["kind"] in INDEPENDENT_KINDS), None)
+    missing = sorted({m for b in blocks for m in b["not_reported"]})
+    return {"claim": blocks[0], "n": len(blocks), "strongest": best, "independent": independent, "missing": missing}
+
+
+def build(ctx: Ctx) -> list[Page]:
+    platform_ids = [r["platform_id"] for r in ctx.rows(
+        "SELECT DISTINCT unnest(platform_ids) AS platform_id FROM stg_claims WHERE kind <> 'audit_finding'")]
+    platform_ids = sorted((p for p in platform_ids if ctx.platforms[p]["kind"] != "aggregate"),
+                          key=lambda p: ctx.platforms[p]["name"])
+    blocks = claim_blocks(ctx, platform_ids)
+    has_page = {r["platform_id"] for r in ctx.rows(
+        "SELECT DISTINCT platform_id FROM series WHERE platform_id IS NOT NULL AND NOT conflict")}
+    rows = []
+    for pid in platform_ids:
+        for area in AREAS:
+            sel = [b for b in blocks if b["platform_id"] == pid and b["policy_area"] == area]
+            if sel:
+                rows.append({"platform": ctx.platforms[pid], "platform_id": pid, "has_page": pid in has_page,
+                             "area": "Enforcement in general" if area == "all_policies" else ctx.policy_areas[area]["name"],
+                             **cell(sel)})
+    untested = sum(1 for r in rows if not r["independent"])
+    return [Page(path="say-vs-do.md", title="Say vs do", template="pages/say_vs_do.md.j2", nav="",
+                 context={"rows": rows, "untested": untested, "n_statements": len(blocks)})]

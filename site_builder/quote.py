@@ -1,0 +1,77 @@
+"""Numbers in prose that link to where they were read, and sentences a reader can quote.
+
+:func:`link_numbers` finds, in a sentence generated from a figure's rows, every number that
+shows one of those rows' values (as a count, a short form such as '9.4 million', a
+percentage, or as published) and makes it a link to the row's document, with the locator
+as its title. :func:`quote_text` writes the plain sentence with its source, page and the
+period of the data, for a reader to paste.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from site_builder import fmt
+
+Row = dict[str, Any]
+# a number as prose writes it: 9,400,000 / 9.4 million / 96.4% / 31 (not inside 2021Q2 or a date)
+_NUMBER = re.compile(r"(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?%?(?![\w/-]|\.\d|,\d)")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _forms(row: Row) -> set[str]:
+    """Every way a sentence may write this row's value."""
+    v = row.get("value")
+    out = {str(row.get("value_text") or ""), str(row.get("value_as_published") or "")}
+    if isinstance(v, (int, float)):
+        out |= {fmt.count(v), fmt.short(v), fmt.percent(v), fmt.percent(v, 1)}
+    return {f.strip() for f in out if f and f.strip() and not f.startswith("not reported")}
+
+
+def link_numbers(text: str, rows: Sequence[Row]) -> Markup:
+    """Escape ``text`` and link each number that shows a value of ``rows`` to its document."""
+    index: dict[str, Row] = {}
+    for r in rows:
+        if not r.get("doc_url"):
+            continue
+        for form in _forms(r):
+            index.setdefault(form, r)
+    out, last = [], 0
+    for m in _NUMBER.finditer(text):
+        token = m.group(0)
+        row = index.get(token)
+        if row is None or (_YEAR.match(token) and not token.endswith("%")):
+            continue
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup('<a class="pew-num" href="{}" title="{}" rel="noopener">{}</a>').format(
+            row["doc_url"], row.get("locator") or "", token))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def data_period(rows: Iterable[Row]) -> str:
+    """'2017Q4 to 2025Q4' (or one period) from rows with ``period`` labels and ISO dates."""
+    pts = [r for r in rows if r.get("period_start") and r.get("period")]
+    if not pts:
+        return ""
+    first = min(pts, key=lambda r: (str(r["period_start"]), str(r.get("period_end"))))
+    last = max(pts, key=lambda r: (str(r.get("period_end")), str(r["period_start"])))
+    return first["period"] if first["period"] == last["period"] else f"{first['period']} to {last['period']}"
+
+
+def quote_text(sentence: str, sources: Sequence[Any], page_url: str, period: str) -> str:
+    """The sentence with its sources, the page it is on and the period of the data."""
+    names = "; ".join(f"{s.source} ({', '.join(i.label for i in s.items[:3])}"
+                      f"{', …' if len(s.items) > 3 else ''})" for s in sources)
+    parts = [sentence.strip()]
+    if names:
+        parts.append(f"Source: {names}.")
+    if period:
+        parts.append(f"Data: {period}.")
+    parts.append(f"Via Platform Enforcement Watch, {page_url}")
+    return " ".join(parts)
