@@ -1,6 +1,6 @@
 """The build, stage by stage. This is the only module that knows the order of stages:
 
-load -> model -> check -> pages (queries, figures) -> chart -> render -> publish
+load -> model -> check -> pages (queries, figures) -> chart -> render -> downloads -> publish
 
 Everything is built in a temporary directory under the build directory; the finished
 site (and the warehouse) replace the previous ones only after every stage passed. If the
@@ -24,14 +24,25 @@ from typing import Any
 import duckdb
 from rich.console import Console
 
-from site_builder import publish, render, settings, warehouse
+from site_builder import downloads, publish, render, settings, warehouse
 from site_builder.errors import BuildError
-from site_builder.pages import child_safety, coverage, home, methodology, platforms, revisions, sources, topics
+from site_builder.pages import (
+    child_safety,
+    coverage,
+    home,
+    methodology,
+    platforms,
+    revisions,
+    say_vs_do,
+    sources,
+    topics,
+)
+from site_builder.pages import downloads as downloads_page
 from site_builder.pages.common import Ctx, Page
 
 PAGE_BUILDERS: list[Callable[[Ctx], list[Page]]] = [
-    home.build, child_safety.build, topics.build, platforms.build, revisions.build, coverage.build, sources.build,
-    methodology.build,
+    home.build, say_vs_do.build, child_safety.build, topics.build, platforms.build, revisions.build, coverage.build, sources.build,
+    methodology.build, downloads_page.build,
 ]
 NAV_ORDER = ["", "Topics", "Platforms", "Revisions", "About the data"]
 FINGERPRINT_FILE = "last-build.json"
@@ -50,6 +61,17 @@ def inputs_fingerprint(data_dir: Path) -> str:
     for pkg in PACKAGES:
         h.update(f"{pkg}=={metadata.version(pkg)}".encode())
     return h.hexdigest()
+
+
+def site_settings(ctx: Ctx, pages: list[Page]) -> dict[str, Any]:
+    """What every page may show about the site: its address (mkdocs.yml site_url, if set),
+    the date up to which data was collected, and the page titles."""
+    import yaml
+
+    config = yaml.safe_load(settings.MKDOCS_YML.read_text(encoding="utf-8").replace("!!python", "#"))
+    dates = [r["first_ingested"] for r in ctx.releases.values() if r.get("first_ingested")]
+    return {"site_url": (config or {}).get("site_url") or "", "data_date": max(dates) if dates else "",
+            "pages": {p.path: p.title for p in pages}}
 
 
 def make_nav(pages: list[Page]) -> list[Any]:
@@ -120,7 +142,7 @@ def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUIL
                 pages = [p for builder in PAGE_BUILDERS for p in builder(ctx)]
             docs_dir = work / "docs"
             env = render.environment()
-            site_info = {"pages": {p.path: p.title for p in pages}}
+            site_info = site_settings(ctx, pages)
             with stages.stage("chart", "render charts (SVG, PNG, Vega-Lite, CSV)"):
                 stats = render.render_figures(pages, docs_dir, cache_dir)
             with stages.stage("render", "render templates to Markdown"):
@@ -129,6 +151,8 @@ def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUIL
                     render.render_markdown(page, docs_dir, env, site_info)
         finally:
             con.close()
+        with stages.stage("downloads", "write bulk files and the data package, list them"):
+            downloads.run(db_path, data_dir, docs_dir, pages, env, site_info)
         with stages.stage("publish", "mkdocs build --strict"):
             publish.run_mkdocs(docs_dir, work / "site", make_nav(pages))
         publish.swap_into_place(work / "site", site_dir)

@@ -10,6 +10,7 @@ period of the data, for a reader to paste.
 from __future__ import annotations
 
 import re
+from numbers import Number
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from site_builder import fmt
 
 Row = dict[str, Any]
 # a number as prose writes it: 9,400,000 / 9.4 million / 96.4% / 31 (not inside 2021Q2 or a date)
-_NUMBER = re.compile(r"(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion))?%?(?![\w/-]|\.\d|,\d)")
+_NUMBER = re.compile(r"(?<![\w.,/-])\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s(?:million|billion))?%?(?![\w/-]|\.\d|,\d)")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -27,16 +28,21 @@ def _forms(row: Row) -> set[str]:
     """Every way a sentence may write this row's value."""
     v = row.get("value")
     out = {str(row.get("value_text") or ""), str(row.get("value_as_published") or "")}
-    if isinstance(v, (int, float)):
+    if isinstance(v, Number) and not isinstance(v, bool):
+        v = float(v)
         out |= {fmt.count(v), fmt.short(v), fmt.percent(v), fmt.percent(v, 1)}
     return {f.strip() for f in out if f and f.strip() and not f.startswith("not reported")}
 
 
-def link_numbers(text: str, rows: Sequence[Row]) -> Markup:
-    """Escape ``text`` and link each number that shows a value of ``rows`` to its document."""
+def link_numbers(text: str, rows: Sequence[Row], root: str = "") -> Markup:
+    """Escape ``text`` and link each number that shows a value of ``rows`` (or one of the
+    further values a row lists under ``linked``, each with its own ``value``, ``doc_url``,
+    ``locator`` and ``release_id``) to its document;
+    when no link to the document was captured, to its release on the Sources page
+    (``root`` is the page's path to the site root)."""
     index: dict[str, Row] = {}
-    for r in rows:
-        if not r.get("doc_url"):
+    for r in (x for row in rows for x in (row, *row.get("linked", ()))):
+        if not (r.get("doc_url") or r.get("release_id")):
             continue
         for form in _forms(r):
             index.setdefault(form, r)
@@ -47,8 +53,11 @@ def link_numbers(text: str, rows: Sequence[Row]) -> Markup:
         if row is None or (_YEAR.match(token) and not token.endswith("%")):
             continue
         out.append(escape(text[last:m.start()]))
-        out.append(Markup('<a class="pew-num" href="{}" title="{}" rel="noopener">{}</a>').format(
-            row["doc_url"], row.get("locator") or "", token))
+        href, title = row.get("doc_url"), row.get("locator") or ""
+        if not href:
+            href = f"{root}sources.html#{row['release_id']}"
+            title = f"{title} (no link to the document was captured: see the release)"
+        out.append(Markup('<a class="pew-num" href="{}" title="{}" rel="noopener">{}</a>').format(href, title, token))
         last = m.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)

@@ -44,7 +44,7 @@ def _finding_item(e: Row) -> dict[str, Any]:
         "doc_url": first_url(e["source_url"]),
         "doc_title": e["source_title"],
         "locator": e["locator"],
-        "kind": "audit_finding",
+        "kind": e["evidence_kind"],
     }
 
 

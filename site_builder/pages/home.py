@@ -49,7 +49,11 @@ def build(ctx: Ctx) -> list[Page]:
         headlines.append(Headline(
             text=f"Between its {rev['first']} and {rev['last']} editions, Meta changed {rev['n']:,} figures it had "
                  "already published, without marking them as revised.",
-            sources=rev_sources, link="revisions.html", link_text="Revisions"))
+            sources=rev_sources, link="revisions.html", link_text="Revisions",
+            # the count is the site's, not a published figure: it links to the list of every
+            # revised figure, each with the locators of both editions
+            rows=({"value": rev["n"], "doc_url": "revisions.html#meta_cser", "period": "",
+                   "locator": f"the {rev['n']:,} revised figures, each with both editions' file and line"},)))
     counts = ctx.rows("SELECT count(*) AS obs, count(DISTINCT release_id) AS rel, count(DISTINCT source_id) AS src "
                       "FROM stg_observations")[0]
     return [Page(path="index.md", title="Home", template="pages/index.md.j2", nav="",

@@ -53,6 +53,11 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["locator"] = r["disclosed_locator"]
         r["counted_doc_url"] = first_url(r["counted_url"])
         r["release_id"] = r["disclosed_release_id"]
+        # both counts of the row, each linked to its own document in the takeaway
+        r["linked"] = ({"value": r["disclosed"], "doc_url": r["doc_url"], "locator": r["disclosed_locator"],
+                        "release_id": r["disclosed_release_id"]},
+                       {"value": r["counted"], "doc_url": r["counted_doc_url"], "locator": r["counted_locator"],
+                        "release_id": r["counted_release_id"]})
         dc = r["diaphanous_counted"]
         r["check"] = ("" if dc is None else "Diaphanous matched the same NCMEC count" if abs(dc - r["counted"]) < 0.5
                       else f"Diaphanous matched NCMEC lines totalling {fmt.count(dc)}")

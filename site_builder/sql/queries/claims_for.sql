@@ -1,6 +1,7 @@
 -- Statements (not audit findings) about the given platform ids, by policy area rank, kind
--- and date, with the topics of evidence that test each and the metrics no source
--- publishes for it ('not reported').
+-- and date, with the topics of evidence that test each and the measures a platform or
+-- NCMEC could publish but no source here does for it ('not reported'; measures only
+-- independent tests produce are covered by the independent result, not listed here).
 WITH c AS (
     SELECT c.*, cp.platform_id, pa.rank AS area_rank, pa.name AS area_name
     FROM stg_claims AS c
@@ -15,7 +16,9 @@ missing AS (
     SELECT w.claim_id, w.platform_id, list(DISTINCT m.name ORDER BY m.name) AS not_reported
     FROM wanted AS w
     JOIN metrics AS m USING (metric_id)
-    WHERE NOT EXISTS (SELECT 1 FROM claim_evidence AS e
+    WHERE EXISTS (SELECT 1 FROM tax_metric_definitions AS d JOIN sources AS s USING (source_id)
+                  WHERE d.metric_id = w.metric_id AND s.kind IN ('platform_report', 'clearinghouse'))
+      AND NOT EXISTS (SELECT 1 FROM claim_evidence AS e
                       WHERE e.claim_id = w.claim_id AND e.platform_id = w.platform_id AND e.metric_id = w.metric_id)
     GROUP BY ALL
 )

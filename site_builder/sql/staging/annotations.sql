@@ -2,7 +2,8 @@
 -- data/annotations.csv (policy changes, changes of method, data issues, reporting breaks)
 -- and every policy change recorded on the say side (data/claims.csv), which is drawn on
 -- the charts of its platforms and policy area. `sources`, `platforms` and `policy_areas`
--- are lists; ['*'] means all.
+-- are lists; ['*'] means all. A say-side policy change already written up in
+-- annotations.csv (same date and platform) is not drawn twice.
 SELECT
     TRY_CAST(date AS DATE) AS date,
     string_split(sources, ';') AS sources,
@@ -28,3 +29,6 @@ SELECT
     c.obs_file
 FROM stg_claims AS c
 WHERE c.kind = 'policy_change' AND c.date IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM raw_annotations AS a
+                  WHERE a.kind = 'policy_change' AND TRY_CAST(a.date AS DATE) = c.date
+                    AND len(list_intersect(string_split(a.platforms, ';'), c.platform_ids)) > 0)
