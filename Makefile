@@ -26,9 +26,10 @@ test: $(STAMP)
 ingest: $(STAMP)
 	$(BIN)/python -m site_builder ingest all --raw $(RAW)
 
-## bench: time a cold build, a bare MkDocs build and a no-change rebuild
+## bench: time a cold build, a bare MkDocs build and a no-change rebuild; weigh the pages
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/page_weight.py
 
 clean:
 	rm -rf build

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.pages.common import Ctx, Page, Row, latest, source_refs
+from site_builder.pages.common import Ctx, Page, Row, latest, source_refs, worldwide
 from site_builder.pages import topics
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
 from site_builder.pages.topics import Topic
@@ -80,7 +80,7 @@ def other_platforms_actioned(ctx: Ctx) -> Figure:
 
 def proactive_rates(ctx: Ctx) -> Figure:
     meta = reported(ctx.points(source_id="meta_cser", metrics=["proactive_rate"], policy_keys=META_CSE_KEYS))
-    tiktok = reported(ctx.points(source_id="tiktok_cge", metrics=["proactive_rate"], policy_areas=AREAS))
+    tiktok = worldwide(reported(ctx.points(source_id="tiktok_cge", metrics=["proactive_rate"], policy_areas=AREAS)))
     tiktok = [r for r in tiktok if r["policy_label"] in (
         "Minor safety", "Sexual exploitation of minors", "Safety & Civility - Youth Exploitation & Abuse")]
     rows = meta + tiktok

@@ -151,6 +151,18 @@ def name_policies(rows: list[Row]) -> None:
         r["policy_display"] = latest_name + (f" (earlier: {', '.join(earlier)})" if earlier else "")
 
 
+def worldwide(rows: Iterable[Row]) -> list[Row]:
+    """Only the widest geography each source publishes for each metric: worldwide rows if it
+    publishes any, else EU rows, else all of them. Country breakdowns (TikTok's per-market
+    figures, for one) stay in the downloads rather than in charts and tables on a page."""
+    rows = list(rows)
+    geos: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        geos[(r["source_id"], r["metric_id"])].add(r["geography"])
+    keep = {k: "global" if "global" in g else "EU" if "EU" in g else None for k, g in geos.items()}
+    return [r for r in rows if keep[(r["source_id"], r["metric_id"])] in (None, r["geography"])]
+
+
 def latest(rows: Sequence[Row], **match: Any) -> Row | None:
     """The row with the latest period among rows matching all ``match`` fields."""
     sel = [r for r in rows if all(r.get(k) == v for k, v in match.items()) and r["value"] is not None]

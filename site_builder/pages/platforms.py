@@ -8,7 +8,7 @@ from collections import defaultdict
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.pages.claims import claim_blocks
-from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs
+from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
 
@@ -32,8 +32,8 @@ def _series_label(r: Row) -> str:
 def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure]:
     """One line chart per (own report, metric) with at least one series of 3+ published values."""
     figs = []
-    own = [r for r in rows if ctx.sources[r["source_id"]]["kind"] == "platform_report"
-           and r["policy_area"] in FOCUS and r["value"] is not None]
+    own = worldwide(r for r in rows if ctx.sources[r["source_id"]]["kind"] == "platform_report"
+                    and r["policy_area"] in FOCUS and r["value"] is not None)
     name_policies(own)
     for source_id in sorted({r["source_id"] for r in own}):
         for metric in CHART_METRICS:
@@ -96,7 +96,7 @@ def snapshot_chart(ctx: Ctx, pid: str, name: str, rows: list[Row], charted: set[
 def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | None:
     """The latest published value of every (source, policy, metric, place) in the focus areas."""
     keyed: dict[tuple, Row] = {}
-    for r in rows:
+    for r in worldwide(rows):
         if r["policy_area"] not in FOCUS or r["source_id"] in TEST_SOURCES:
             continue
         key = (r["source_id"], r["platform_label"], r["policy_key"], r["metric_id"], r["qualifier"], r["geography"])
@@ -119,7 +119,9 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
                  Column("value_text", "Value", "value"), Column("unit", "Unit"), Column("source", "Source"),
                  Column("locator", "Where it was read")],
         sources=source_refs(ctx, sel),
-        caveat="Rows come from different sources and definitions; compare a row only with the same row in other periods.")
+        caveat="Rows come from different sources and definitions; compare a row only with the same row in other periods. "
+               "Where a source publishes worldwide figures, its per-country figures are in the downloads (observations), "
+               "not in this table.")
 
 
 def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:

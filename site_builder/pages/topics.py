@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs
+from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure, with_definitions
 
 OWN_REPORT = "platform_report"
@@ -86,8 +86,8 @@ def panels(ctx: Ctx, t: Topic, rows: list[Row], metric: str) -> Figure | None:
 
 
 def proactive(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
-    sel = [dict(r) for r in _own(ctx, rows) if r["metric_id"] == "proactive_rate" and r["policy_area"] == t.area
-           and r["value"] is not None]
+    sel = worldwide(dict(r) for r in _own(ctx, rows) if r["metric_id"] == "proactive_rate" and r["policy_area"] == t.area
+                    and r["value"] is not None)
     if not sel:
         return None
     name_policies(sel)
@@ -188,7 +188,7 @@ def coc_rounds(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
 
 def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
     keyed: dict[tuple, Row] = {}
-    for r in rows:
+    for r in worldwide(rows):
         if (r["value"] is None and r["value_status"] != "range") or r["platform_id"] is None:
             continue  # providers outside the platform map are in the downloads, not in this table
         key = (r["source_id"], r["platform_label"], r["policy_key"], r["metric_label"], r["geography"])
@@ -209,7 +209,9 @@ def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
                  Column("value_text", "Value", "value"), Column("unit", "Unit"), Column("source", "Source"),
                  Column("locator", "Where it was read")],
         sources=source_refs(ctx, sel),
-        caveat=with_definitions(ctx, sel, "Rows use different definitions; do not rank or add them."))
+        caveat=with_definitions(ctx, sel, "Rows use different definitions; do not rank or add them. Where a source "
+                                          "publishes worldwide figures, its per-country figures are in the downloads "
+                                          "(observations), not in this table."))
 
 
 def build(ctx: Ctx) -> list[Page]:
