@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from rich.console import Console
+from rich.table import Table
 
-from site_builder import publish, settings  # noqa: E402
-from site_builder.pipeline import FINGERPRINT_FILE, build  # noqa: E402
+from site_builder import publish, settings
+from site_builder.pipeline import FINGERPRINT_FILE, build
 
 
 def timed(fn) -> tuple[float, dict[str, float]]:

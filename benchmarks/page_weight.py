@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder import settings  # noqa: E402
+from site_builder import settings
 
 ASSET = re.compile(r'<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src|img[^>]*src)="([^"]+)"')
 LIMIT = 150 * 1024

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import multiprocessing
 import io
 import json
+import multiprocessing
 import re
 import shutil
 from collections import Counter

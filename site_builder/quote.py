@@ -10,8 +10,8 @@ period of the data, for a reader to paste.
 from __future__ import annotations
 
 import re
-from numbers import Number
 from collections.abc import Iterable, Sequence
+from numbers import Number
 from typing import Any
 
 from markupsafe import Markup, escape

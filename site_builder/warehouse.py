@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 
 from site_builder import catalog, settings
-from site_builder.errors import BuildError, InputError
 from site_builder.adapters.claims import CLAIM_COLUMNS
+from site_builder.errors import BuildError, InputError
 from site_builder.observations import COLUMNS as OBS_COLUMNS
 from site_builder.quarantine import COLUMNS as QUARANTINE_COLUMNS
 from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files

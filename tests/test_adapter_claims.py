@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES, REPO
 from site_builder.adapters import claims
 from site_builder.errors import InputError
-
-from conftest import FIXTURES, REPO
 
 FIXTURE = FIXTURES / "claims" / "policies.csv"
 

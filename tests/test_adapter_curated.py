@@ -6,10 +6,9 @@ import csv
 import pytest
 import yaml
 
+from conftest import FIXTURES, REPO
 from site_builder.adapters import curated
 from site_builder.errors import InputError
-
-from conftest import FIXTURES, REPO
 
 SPEC = {"source_id": "independent_tests", "role": "facts", "edition": "fixture", "geography": "global"}
 

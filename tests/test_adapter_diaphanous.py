@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES, REPO
 from site_builder.adapters import diaphanous
 from site_builder.errors import InputError
 from site_builder.ingest import _check_unique
 from site_builder.taxonomy import unknown_labels
-
-from conftest import FIXTURES, REPO
 
 FIX = FIXTURES / "diaphanous"
 JSON_NAME = "ocse-reports-per-platform.json"

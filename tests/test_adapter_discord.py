@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES
 from site_builder.adapters import discord_transparency
 from site_builder.errors import InputError
-
-from conftest import FIXTURES
 
 DC = FIXTURES / "discord"
 

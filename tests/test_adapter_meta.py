@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES
 from site_builder.adapters import meta_cser
 from site_builder.errors import InputError
-
-from conftest import FIXTURES
 
 META = FIXTURES / "meta"
 

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from conftest import FIXTURES
 from site_builder.adapters import microsoft_dscr
 from site_builder.errors import InputError
-
-from conftest import FIXTURES
 
 MS = FIXTURES / "microsoft"
 _spec = importlib.util.spec_from_file_location("make_xlsx", MS / "make_xlsx.py")

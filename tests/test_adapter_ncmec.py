@@ -13,13 +13,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from conftest import FIXTURES, REPO, SHARED_RAW
 from site_builder.adapters import ncmec_esp
 from site_builder.adapters.ncmec_esp import Cell, TextLine
 from site_builder.errors import InputError
 from site_builder.observations import Observation
 from site_builder.taxonomy import read_map, unknown_labels
-
-from conftest import FIXTURES, REPO, SHARED_RAW
 
 NCMEC = FIXTURES / "ncmec"
 DATA = REPO / "data"

@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from conftest import FIXTURES, REPO
 from site_builder.adapters import tiktok_cge
 from site_builder.errors import InputError
 from site_builder.observations import Observation
 from site_builder.periods import parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.taxonomy import read_map, unknown_labels
-
-from conftest import FIXTURES, REPO
 
 TIKTOK = FIXTURES / "tiktok"
 CSV_2024 = TIKTOK / "tiktok-2024-q2.csv"

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES, REPO
 from site_builder.adapters import x_gtr
 from site_builder.adapters.x_gtr import Word
 from site_builder.errors import InputError
 from site_builder.taxonomy import read_map, unknown_labels
-
-from conftest import FIXTURES, REPO
 
 X = FIXTURES / "x"
 _spec = importlib.util.spec_from_file_location("x_make_fixture", X / "make_fixture.py")

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO, quiet
 from site_builder.errors import BuildError, InputError
 from site_builder.pipeline import build
-
-from conftest import REPO, quiet
 
 
 def tree_hash(root: Path) -> str:

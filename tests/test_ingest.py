@@ -4,11 +4,10 @@ import shutil
 
 import pytest
 
+from conftest import FIXTURES, make_data_dir, write_manifest
 from site_builder import catalog
 from site_builder.errors import InputError
 from site_builder.ingest import count_by_file, ingest, ingest_raw
-
-from conftest import FIXTURES, make_data_dir, write_manifest
 
 
 def test_writes_sorted_observations_and_releases(tmp_path, fixture_raw):

@@ -9,11 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import FIXTURES, make_data_dir, write_manifest
 from site_builder import warehouse
 from site_builder.ingest import ingest_curated, ingest_raw
 from site_builder.pages.common import Ctx, comparability_note
-
-from conftest import FIXTURES, make_data_dir, write_manifest
 
 COMMON = ["platform", "period_start", "period_end", "policy_area", "metric", "value", "unit", "source_url",
           "source_title", "retrieved_from", "note"]

@@ -132,7 +132,7 @@ class _Rows:
             if key in self.duplicated:
                 groups.setdefault(key, []).append(o)
         drop: set[int] = set()
-        for key, obs in groups.items():
+        for obs in groups.values():
             same = len({o.value for o in obs}) == 1
             where = " and ".join(o.locator for o in obs)
             for o in obs[1:] if same else obs:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.pages.common import Ctx, Page, Row, latest, source_refs, worldwide
 from site_builder.pages import topics
+from site_builder.pages.common import Ctx, Page, Row, latest, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
-from site_builder.pages.topics import Topic
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
+from site_builder.pages.topics import Topic
 
 AREAS = ["child_sexual_exploitation", "child_safety_broad"]
 META_CSE_KEYS = ["child_nudity_sexual_exploitation", "child_endangerment_sexual_exploitation"]

@@ -23,7 +23,7 @@ def _figure_item(ctx: Ctx, e: Row) -> dict[str, Any]:
         "label": f"{e['platform_label']}: {e['policy_label']}: {e['metric_label']}",
         "value_text": fmt.value(e["value"], e["unit_kind"], status=e["value_status"], low=e["value_low"],
                                 high=e["value_high"], qualifier=e["qualifier"] or ""),
-        "unit": "" if e["unit_display"] == "%" else e["unit_display"] or e["unit"],  # '97.8%', not '97.8% %' 
+        "unit": "" if e["unit_display"] == "%" else e["unit_display"] or e["unit"],  # '97.8%', not '97.8% %'
         "period": fmt.period(start, end),
         "source": e["source_short"],
         "doc_url": first_url(e["source_url"]) or first_url(e["release_url"]),

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from site_builder import fmt
-from site_builder.periods import month_end
 from site_builder.charts import base
 from site_builder.figures import ChartCall, Column, Figure
 from site_builder.pages.common import Ctx, Page, Row
 from site_builder.pages.figs import slim
+from site_builder.periods import month_end
 
 OWN_AND_NCMEC = ("platform_report", "clearinghouse")
 CHART_METRICS = ["content_actioned", "accounts_actioned", "proactive_rate", "prevalence", "content_appealed",
