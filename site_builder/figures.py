@@ -183,7 +183,7 @@ def render_all(jobs: list[tuple[Figure, Path, str]], cache_dir: Path | None, wor
     draw_jobs = [(fig.chart, fig.description, f"{fig.id!r} ({fig.title})", out_dir / fig.id)
                  for fig, out_dir, _ in to_draw]
     if workers > 1 and len(draw_jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             list(pool.map(_draw_job, draw_jobs))
     else:
         for job in draw_jobs:

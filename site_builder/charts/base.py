@@ -26,16 +26,20 @@ def _scales(series: Sequence[str]) -> tuple[alt.Scale, alt.Scale, alt.Scale]:
     )
 
 
-def _events_layer(events: Sequence[Row]) -> list[alt.Chart]:
-    """Dated events (policy or method changes) as labelled vertical rules."""
+def _events_layer(events: Sequence[Row], lanes: int = 3) -> list[alt.Chart]:
+    """Dated events (policy or method changes) as labelled vertical rules. Labels are set in
+    ``lanes`` rows, in date order, and cut to 170 px, so that events close in time do not
+    print over each other (the full text is in the figure's description and notes)."""
     if not events:
         return []
-    data = alt.Data(values=[{"date": e["date"], "label": e["label"]} for e in events])
+    ordered = sorted(events, key=lambda e: str(e["date"]))
+    data = alt.Data(values=[{"date": e["date"], "label": e["label"], "lane_y": 2 + 13 * (i % lanes)}
+                            for i, e in enumerate(ordered)])
     base = alt.Chart(data)
     rule = base.mark_rule(strokeDash=[3, 3], color=MUTED, strokeWidth=1.2).encode(
         x=alt.X("date:T", scale=alt.Scale(type="utc")))
-    text = base.mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11, color=MUTED).encode(
-        x=alt.X("date:T", scale=alt.Scale(type="utc")), y=alt.value(2), text="label:N")
+    text = base.mark_text(align="left", baseline="top", dx=4, fontSize=11, color=MUTED, limit=170).encode(
+        x=alt.X("date:T", scale=alt.Scale(type="utc")), y=alt.Y("lane_y:Q", scale=None), text="label:N")
     return [rule, text]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.pages import topics
-from site_builder.pages.common import Ctx, Page, Row, latest, source_refs, worldwide
+from site_builder.pages.common import Ctx, Page, Row, latest, platforms_with_data, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
 from site_builder.pages.topics import Topic
@@ -225,6 +225,6 @@ def build(ctx: Ctx) -> list[Page]:
                  context={"area": area, "broad": ctx.policy_areas["child_safety_broad"], "comparability": COMPARABILITY,
                           "figs": {f.id: f for f in figures},
                           "annotations": events_for(ctx, sources=sorted(ctx.sources), areas=topic.areas),
-                          "platforms": sorted({r["platform_name"] for r in rows if r["platform_id"] != "aggregate"})},
+                          "platforms": platforms_with_data(rows)},
                  figures=figures)]
 

@@ -163,6 +163,15 @@ def worldwide(rows: Iterable[Row]) -> list[Row]:
     return [r for r in rows if keep[(r["source_id"], r["metric_id"])] in (None, r["geography"])]
 
 
+def platforms_with_data(rows: Iterable[Row]) -> dict[str, Any]:
+    """The harmonised platforms among ``rows`` (names, sorted) and how many other providers
+    appear only under the names a list publishes (NCMEC's, the DSA database's)."""
+    rows = list(rows)
+    names = sorted({r["platform_name"] for r in rows if r["platform_id"] not in (None, "aggregate")})
+    others = {r["platform_label"] for r in rows if r["platform_id"] is None}
+    return {"names": names, "others": len(others)}
+
+
 def latest(rows: Sequence[Row], **match: Any) -> Row | None:
     """The row with the latest period among rows matching all ``match`` fields."""
     sel = [r for r in rows if all(r.get(k) == v for k, v in match.items()) and r["value"] is not None]

@@ -46,6 +46,13 @@ def events_for(ctx: Ctx, *, sources: Sequence[str], platforms: Sequence[str] = (
     return rows
 
 
+def shown_events(events: Sequence[Row], rows: Sequence[Row]) -> list[Row]:
+    """The events that concern a platform drawn in ``rows`` (or every platform): a policy change
+    at YouTube is not marked on a chart of Meta's numbers."""
+    shown = {r.get("platform_id") for r in rows}
+    return [e for e in events if not e.get("platforms") or "*" in e["platforms"] or shown & set(e["platforms"])]
+
+
 def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Callable[[Row], str],
                 y_title: str, y_format: str, takeaway: str, unit_word: str = "", caveat: str = "",
                 events: Sequence[Row] = (), value_fmt: Callable[[Any], str] = fmt.count,
@@ -53,6 +60,7 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
     for r in rows:
         r["series"] = series_of(r)
     rows.sort(key=lambda r: (r["series"], r["period_start"]))
+    events = shown_events(events, rows)
     chart = ChartCall(base.time_lines, dict(
         rows=slim(rows, ["x", "value", "series"]), x="x", y="value", series="series", y_title=y_title,
         y_format=y_format, title=title, events=slim(events, ["date", "label"]), y_zero=y_zero))
@@ -72,6 +80,7 @@ def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Ca
         r["facet"] = facet_of(r)
         r["series"] = series_of(r)
     rows.sort(key=lambda r: (r["facet"], r["series"], r["period_start"]))
+    events = shown_events(events, rows)
     chart = ChartCall(base.facet_lines, dict(
         rows=slim(rows, ["x", "value", "series", "facet"]), x="x", y="value", series="series", facet="facet",
         y_title=y_title, title=title))

@@ -113,16 +113,18 @@ def round_trip(ctx: Ctx) -> tuple[Figure | None, Row | None]:
     return fig, lead
 
 
-def largest(ctx: Ctx, source: str, rows: list[Row]) -> Figure:
+def largest(ctx: Ctx, source: str, rows: list[Row]) -> Figure | None:
+    """The largest relative revisions of counts of 1,000 or more (None when there is none)."""
     big = [r for r in rows if r["prev_value"] and r["prev_value"] >= 1000 and r["unit_kind"] == "count"
            and r["change_kind"] != "rounded"][:25]
+    if not big:
+        return None
     name = ctx.sources[source]["short"]
     return Figure(id=f"revisions-largest-{source}".replace("_", "-"),
                   title=f"{name}: the largest relative revisions of counts of 1,000 or more",
                   takeaway=(f"The largest: {big[0]['figure']}, {big[0]['period']} ({big[0]['place']}), went from "
                             f"{big[0]['prev_value_as_published']} ({big[0]['prev_edition']}) to "
-                            f"{big[0]['value_as_published']} ({big[0]['edition']})." if big else
-                            "No count of 1,000 or more was revised."),
+                            f"{big[0]['value_as_published']} ({big[0]['edition']})."),
                   description="Table only.", rows=big, columns=REVISION_COLUMNS, sources=source_refs(ctx, big))
 
 
@@ -159,9 +161,10 @@ def build(ctx: Ctx) -> list[Page]:
     sections, figures = [], []
     for source in sources:
         rows = revision_rows(ctx, source)
-        figs = [by_edition(ctx, source), largest(ctx, source, rows), all_revisions(ctx, source, rows)]
+        big = largest(ctx, source, rows)
+        figs = [f for f in (by_edition(ctx, source), big, all_revisions(ctx, source, rows)) if f]
         figures.extend(figs)
-        sections.append({**summary(ctx, source, rows), "figs": figs})
+        sections.append({**summary(ctx, source, rows), "figs": figs, "no_large_revision": big is None})
     trip, lead = round_trip(ctx)
     if trip:
         figures.append(trip)

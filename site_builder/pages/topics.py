@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs, worldwide
+from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, platforms_with_data, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure, with_definitions
 
 OWN_REPORT = "platform_report"
@@ -223,7 +223,7 @@ def build(ctx: Ctx) -> list[Page]:
                                latest_table(ctx, t, rows)) if f]
         area = ctx.policy_areas[t.area]
         notes = events_for(ctx, sources=sorted(ctx.sources), areas=t.areas)
-        platforms = sorted({r["platform_name"] for r in rows if r["platform_id"] != "aggregate"})
+        platforms = platforms_with_data(rows)
         pages.append(Page(
             path=f"topics/{t.slug}.md", title=area["name"], template="pages/topic.md.j2", nav="Topics",
             context={"area": area, "related": [ctx.policy_areas[a] for a in t.related], "figs": figures,
