@@ -54,6 +54,20 @@ def period(start: date, end: date) -> str:
     return period_label(start, end)
 
 
+def span(first: str, last: str) -> tuple[str, str]:
+    """The ends of a run of periods from the labels of its first and last period: an irregular
+    period ('2017-01-01 to 2021-02-22') gives its start date first and its end date last."""
+    return first.split(" to ")[0], last.split(" to ")[-1]
+
+
+def span_text(first: str, last: str) -> str:
+    """'2017Q4 to 2025Q4', or the one period when the run has one."""
+    if first == last:
+        return first
+    a, b = span(first, last)
+    return f"{a} to {b}"
+
+
 def period_iso(start: str, end: str) -> str:
     """period() for ISO date strings."""
     return period_label(date.fromisoformat(start), date.fromisoformat(end))

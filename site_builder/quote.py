@@ -34,24 +34,39 @@ def _forms(row: Row) -> set[str]:
     return {f.strip() for f in out if f and f.strip() and not f.startswith("not reported")}
 
 
+def _nearest_period(text: str, at: int, candidates: list[Row]) -> Row:
+    """Of several rows whose value prints the same, the one whose period is written closest to
+    the number in the sentence ('1 in 2021 against 1 in 2022'); the first when none is."""
+    if len(candidates) == 1:
+        return candidates[0]
+
+    def distance(r: Row) -> float:
+        label = str(r.get("period") or "")
+        spots = [i.start() for i in re.finditer(re.escape(label), text)] if label else []
+        return min((abs(i - at) for i in spots), default=float("inf"))
+
+    return min(candidates, key=distance)
+
+
 def link_numbers(text: str, rows: Sequence[Row], root: str = "") -> Markup:
     """Escape ``text`` and link each number that shows a value of ``rows`` (or one of the
     further values a row lists under ``linked``, each with its own ``value``, ``doc_url``,
     ``locator`` and ``release_id``) to its document;
     when no link to the document was captured, to its release on the Sources page
     (``root`` is the page's path to the site root)."""
-    index: dict[str, Row] = {}
+    index: dict[str, list[Row]] = {}
     for r in (x for row in rows for x in (row, *row.get("linked", ()))):
         if not (r.get("doc_url") or r.get("release_id")):
             continue
         for form in _forms(r):
-            index.setdefault(form, r)
+            index.setdefault(form, []).append(r)
     out, last = [], 0
     for m in _NUMBER.finditer(text):
         token = m.group(0)
-        row = index.get(token)
-        if row is None or (_YEAR.match(token) and not token.endswith("%")):
+        candidates = index.get(token)
+        if not candidates or (_YEAR.match(token) and not token.endswith("%")):
             continue
+        row = _nearest_period(text, m.start(), candidates)
         out.append(escape(text[last:m.start()]))
         href, title = row.get("doc_url"), row.get("locator") or ""
         if not href:
@@ -70,7 +85,7 @@ def data_period(rows: Iterable[Row]) -> str:
         return ""
     first = min(pts, key=lambda r: (str(r["period_start"]), str(r.get("period_end"))))
     last = max(pts, key=lambda r: (str(r.get("period_end")), str(r["period_start"])))
-    return first["period"] if first["period"] == last["period"] else f"{first['period']} to {last['period']}"
+    return fmt.span_text(first["period"], last["period"])
 
 
 def quote_text(sentence: str, sources: Sequence[Any], page_url: str, period: str) -> str:

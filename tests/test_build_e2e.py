@@ -137,3 +137,25 @@ def test_csv_download_has_exactly_the_rows_in_the_table(built_site):
     csv_path = built_site / "site" / "figures" / "topics-child-sexual-exploitation" / "meta-cse-actioned.csv"
     with csv_path.open() as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == table_rows
+
+
+@pytest.mark.raw
+def test_reconciliation_cross_check_is_the_compilations_own_count(built_site, raw_dir):
+    """The Diaphanous cross-check of NCMEC's count is read once (raw file first), never added up
+    across the raw file and the curated copy of the same table: computed here from the JSON."""
+    import json
+    doc = json.loads((raw_dir / "diaphanous" / "ocse-reports-per-platform.json").read_text(encoding="utf-8"))
+    con = duckdb.connect(str(built_site / "warehouse.duckdb"), read_only=True)
+    got = {(p, y): v for p, y, v in con.execute(
+        "SELECT platform_id, year, diaphanous_counted FROM reconciliation WHERE platform_id = 'discord'").fetchall()}
+    assert got, "no Discord reconciliation row"
+    cols = doc["NCMEC"]["columns"]
+    name_at, reports_at = cols.index("platform"), cols.index("reports")
+    checked = 0
+    for (_pid, year), value in got.items():
+        listed = [row[str(year)][reports_at] for row in doc["NCMEC"]["rows"] if str(year) in row
+                  and str(row[str(year)][name_at]).lower().startswith("discord") and row[str(year)][reports_at] is not None]
+        if listed:
+            assert value == sum(listed), (year, value, listed)
+            checked += 1
+    assert checked, got

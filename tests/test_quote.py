@@ -49,3 +49,16 @@ def test_quote_text_names_source_period_and_page():
     q = quote_text("Meta actioned 9.4 million.", [src], "https://site.example/p.html#f", data_period([ROW]))
     assert q == ("Meta actioned 9.4 million. Source: Meta (2024Q2 edition (CSV)). Data: 2020Q2. "
                  "Via Platform Enforcement Watch, https://site.example/p.html#f")
+
+
+def test_equal_values_link_to_the_row_of_the_period_written_next_to_them():
+    a = {**ROW, "value": 1.0, "period": "2021", "doc_url": "https://example.org/2021.pdf", "locator": "2021 p. 1"}
+    b = {**ROW, "value": 1.0, "period": "2022", "doc_url": "https://example.org/2022.pdf", "locator": "2022 p. 1"}
+    out = str(link_numbers("Canva reported 4 in 2021 against 1 in 2022.", [a, b]))
+    assert 'href="https://example.org/2022.pdf" title="2022 p. 1" rel="noopener">1</a> in 2022' in out
+
+
+def test_data_period_of_irregular_periods_names_one_start_and_one_end():
+    rows = [{"period": "2017-01-01 to 2021-02-22", "period_start": "2017-01-01", "period_end": "2021-02-22"},
+            {"period": "2023-03-01 to 2025-05-25", "period_start": "2023-03-01", "period_end": "2025-05-25"}]
+    assert data_period(rows) == "2017-01-01 to 2025-05-25"

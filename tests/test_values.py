@@ -52,3 +52,12 @@ def test_periods(text, start, end, label):
 def test_bad_period_names_accepted_forms():
     with pytest.raises(ValueError, match="expected 2021Q2"):
         parse_period("Q2 2021")
+
+
+def test_a_compilation_row_links_to_the_document_of_its_year():
+    from site_builder.pages.common import document_url
+    urls = ("https://www.missingkids.org/pdfs/2019-reports-by-esp.pdf | "
+            "https://www.missingkids.org/pdfs/2020-reports-by-esp.pdf | https://www.missingkids.org/pdfs/2021-reports-by-esp.pdf")
+    assert document_url(urls, 2020) == "https://www.missingkids.org/pdfs/2020-reports-by-esp.pdf"
+    assert document_url(urls, 2031) == "https://www.missingkids.org/pdfs/2019-reports-by-esp.pdf"
+    assert document_url("javascript:alert(1)", 2020) == ""

@@ -8,6 +8,7 @@ drawn on a UTC time scale so that no time zone shifts a quarter.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import altair as alt
@@ -18,29 +19,53 @@ Row = dict[str, Any]
 
 
 def _scales(series: Sequence[str]) -> tuple[alt.Scale, alt.Scale, alt.Scale]:
+    """Colour, dash and point shape per series. Past eight series the colours repeat, but the
+    shape and dash move on by one each round, so no two series (up to 64) look alike."""
     n = len(series)
     return (
         alt.Scale(domain=list(series), range=[PALETTE[i % len(PALETTE)] for i in range(n)]),
-        alt.Scale(domain=list(series), range=[DASHES[i % len(DASHES)] for i in range(n)]),
-        alt.Scale(domain=list(series), range=[SHAPES[i % len(SHAPES)] for i in range(n)]),
+        alt.Scale(domain=list(series), range=[DASHES[(i + 2 * (i // len(PALETTE))) % len(DASHES)] for i in range(n)]),
+        alt.Scale(domain=list(series), range=[SHAPES[(i + i // len(PALETTE)) % len(SHAPES)] for i in range(n)]),
     )
 
 
-def _events_layer(events: Sequence[Row], lanes: int = 3) -> list[alt.Chart]:
-    """Dated events (policy or method changes) as labelled vertical rules. Labels are set in
-    ``lanes`` rows, in date order, and cut to 170 px, so that events close in time do not
-    print over each other (the full text is in the figure's description and notes)."""
+def _day(value: Any) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
+def events_in_span(events: Sequence[Row], span: tuple[str, str] | None) -> list[Row]:
+    """The events drawn on a time chart whose data runs over ``span`` (first, last date):
+    those within half a year of it, so that no event stretches the time axis."""
+    if not span:
+        return list(events)
+    lo, hi = _day(span[0]), _day(span[1])
+    return [e for e in events if lo - timedelta(days=183) <= _day(e["date"]) <= hi + timedelta(days=183)]
+
+
+def _events_layer(events: Sequence[Row], span: tuple[str, str] | None = None, lanes: int = 3) -> list[alt.Chart]:
+    """Dated events (policy or method changes) as labelled vertical rules. Only events within
+    half a year of the data's ``span`` (first, last date drawn) are drawn, so that an event does
+    not stretch the time axis; every event stays in the figure's description and notes. Labels
+    are set in ``lanes`` rows, in date order, cut to 170 px, and written leftwards from rules in
+    the last 40 % of the axis so they stay inside the plot."""
+    events = events_in_span(events, span)
     if not events:
         return []
     ordered = sorted(events, key=lambda e: str(e["date"]))
-    data = alt.Data(values=[{"date": e["date"], "label": e["label"], "lane_y": 2 + 13 * (i % lanes)}
-                            for i, e in enumerate(ordered)])
-    base = alt.Chart(data)
-    rule = base.mark_rule(strokeDash=[3, 3], color=MUTED, strokeWidth=1.2).encode(
-        x=alt.X("date:T", scale=alt.Scale(type="utc")))
-    text = base.mark_text(align="left", baseline="top", dx=4, fontSize=11, color=MUTED, limit=170).encode(
-        x=alt.X("date:T", scale=alt.Scale(type="utc")), y=alt.Y("lane_y:Q", scale=None), text="label:N")
-    return [rule, text]
+    values = [{"date": e["date"], "label": e["label"], "lane_y": 2 + 13 * (i % lanes)} for i, e in enumerate(ordered)]
+    lo, hi = (_day(span[0]), _day(span[1])) if span else (None, None)
+    if span and hi > lo:
+        for v in values:
+            v["right"] = (_day(v["date"]) - lo) / (hi - lo) > 0.6
+    x = alt.X("date:T", scale=alt.Scale(type="utc"))
+    layers = [alt.Chart(alt.Data(values=values)).mark_rule(strokeDash=[3, 3], color=MUTED, strokeWidth=1.2).encode(x=x)]
+    for right in (False, True):
+        part = [v for v in values if bool(v.get("right")) == right]
+        if part:
+            layers.append(alt.Chart(alt.Data(values=part)).mark_text(
+                align="right" if right else "left", baseline="top", dx=-4 if right else 4, fontSize=11, color=MUTED,
+                limit=170).encode(x=x, y=alt.Y("lane_y:Q", scale=None), text="label:N"))
+    return layers
 
 
 def time_lines(rows: Sequence[Row], *, x: str, y: str, series: str, y_title: str, y_format: str,
@@ -58,7 +83,8 @@ def time_lines(rows: Sequence[Row], *, x: str, y: str, series: str, y_title: str
     }
     line = base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, title=None))
     points = base.mark_point(filled=True).encode(**enc, shape=alt.Shape(f"{series}:N", scale=shape, title=None))
-    layers = [line, points, *_events_layer(events)]
+    xs = sorted(str(r[x]) for r in rows)
+    layers = [line, points, *_events_layer(events, (xs[0], xs[-1]) if xs else None)]
     return alt.layer(*layers).properties(width=WIDTH, height=height, title=title)
 
 

@@ -11,7 +11,7 @@ import altair as alt
 # Okabe-Ito palette, reordered so that the first colours have good contrast on white.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7A5C00", "#56B4E9", "#000000", "#E69F00"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [10, 2], [1, 3], [6, 2, 1, 2]]
-SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "circle", "square"]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left", "triangle-right"]
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 WIDTH = 620
 TEXT = "#1f1f1f"

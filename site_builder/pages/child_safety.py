@@ -143,7 +143,7 @@ def ncmec_by_platform(ctx: Ctx) -> Figure:
         caveat="A report count measures how much a company detects and reports, not how much abuse happens "
                "on it: more reports can mean more effort. Where a company reported under several names in a "
                "year, the lines are summed (see 'As published').",
-        events=events_for(ctx, sources=["ncmec_esp"]),
+        events=events_for(ctx, sources=["ncmec_esp"], areas=["child_sexual_exploitation"]),
     )
     fig.columns = NCMEC_COLUMNS
     return fig

@@ -27,6 +27,18 @@ def first_url(text: str | None) -> str:
     return m.group(0).rstrip(".,;") if m else ""
 
 
+def document_url(text: str | None, year: int | None = None) -> str:
+    """The URL of the document a number was read from. A compilation may name one document
+    per year ("…/2019-reports-by-esp.pdf | …/2020-reports-by-esp.pdf"): then the one whose
+    address names the period's year, else the first."""
+    urls = [u.rstrip(".,;") for u in _URL.findall(text or "")]
+    if year is not None and len(urls) > 1:
+        dated = [u for u in urls if str(year) in u]
+        if dated:
+            return dated[0]
+    return urls[0] if urls else ""
+
+
 @dataclass
 class Page:
     """One generated Markdown page: where it goes, its template and what it shows."""
@@ -96,7 +108,7 @@ def enrich(r: Row) -> Row:
     r["x"] = midpoint(r["period_start"], r["period_end"]).isoformat()
     r["value_text"] = fmt.value(r["value"], r["unit_kind"], status=r["value_status"], low=r["value_low"],
                                 high=r["value_high"], qualifier=r.get("qualifier", ""))
-    r["doc_url"] = first_url(r.get("doc_url"))
+    r["doc_url"] = document_url(r.get("doc_url"), r["period_start"].year)
     for k in ("period_start", "period_end"):
         r[k] = r[k].isoformat()
     return r

@@ -28,7 +28,7 @@ def run_label(start: date, end: date, months: int) -> str:
     last_month = (end.year * 12 + end.month - 1) - (months - 1)
     last_start = date(last_month // 12, last_month % 12 + 1, 1)
     first, last = fmt.period(start, first_end), fmt.period(last_start, end)
-    return first if first == last else f"{first} to {last}"
+    return fmt.span_text(first, last)
 
 
 def _prepare(ctx: Ctx) -> list[Row]:

@@ -47,10 +47,16 @@ def events_for(ctx: Ctx, *, sources: Sequence[str], platforms: Sequence[str] = (
 
 
 def shown_events(events: Sequence[Row], rows: Sequence[Row]) -> list[Row]:
-    """The events that concern a platform drawn in ``rows`` (or every platform): a policy change
-    at YouTube is not marked on a chart of Meta's numbers."""
-    shown = {r.get("platform_id") for r in rows}
-    return [e for e in events if not e.get("platforms") or "*" in e["platforms"] or shown & set(e["platforms"])]
+    """The events that concern a platform and a policy area drawn in ``rows`` (or every one):
+    a policy change at YouTube is not marked on a chart of Meta's numbers, nor a change to a
+    hate speech rule on a chart of child-safety counts."""
+    platforms = {r.get("platform_id") for r in rows} - {None}
+    areas = {r.get("policy_area") for r in rows} - {None}
+
+    def touches(listed: Sequence[str] | None, shown: set[str]) -> bool:
+        return not listed or not shown or "*" in listed or bool(shown & set(listed))
+
+    return [e for e in events if touches(e.get("platforms"), platforms) and touches(e.get("policy_areas"), areas)]
 
 
 def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Callable[[Row], str],
@@ -65,8 +71,9 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
         rows=slim(rows, ["x", "value", "series"]), x="x", y="value", series="series", y_title=y_title,
         y_format=y_format, title=title, events=slim(events, ["date", "label"]), y_zero=y_zero))
     desc = f"Line chart. {describe_series(rows, series='series', period='period', value='value', fmt=value_fmt, unit=unit_word)}"
-    if events:
-        desc += " Marked events: " + "; ".join(f"{e['date']}: {e['label']}" for e in events) + "."
+    drawn = base.events_in_span(events, (min(r["x"] for r in rows), max(r["x"] for r in rows)) if rows else None)
+    if drawn:
+        desc += " Marked events: " + "; ".join(f"{e['date']}: {e['label']}" for e in drawn) + "."
     return Figure(id=id, title=title, takeaway=takeaway, description=desc, rows=rows,
                   columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
                   caveat=with_definitions(ctx, rows, caveat),

@@ -138,7 +138,7 @@ def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:
         y_title="Reports received by NCMEC", y_format="~s", unit_word="reports", takeaway=takeaway,
         caveat="NCMEC's count of reports from this company's lines (see 'As published'). More reports can mean more "
                "detection effort; 2019-2020 lines combine related companies and 2024 counts bundle duplicates.",
-        events=events_for(ctx, sources=["ncmec_esp"], platforms=[pid]))
+        events=events_for(ctx, sources=["ncmec_esp"], platforms=[pid], areas=["child_sexual_exploitation"]))
     fig.columns = NCMEC_COLUMNS
     return fig
 
@@ -225,7 +225,7 @@ def build(ctx: Ctx) -> list[Page]:
         sources = sorted({r["source_id"] for r in rows})
         first = min(rows, key=lambda r: r["period_start"])
         last = max(rows, key=lambda r: r["period_end"])
-        span = (first["period"], last["period"])
+        span = fmt.span(first["period"], last["period"])
         pages.append(Page(
             path=f"platforms/{pid.replace('_', '-')}.md", title=name, template="pages/platform.md.j2",
             nav="Platforms" if n >= MAJOR_MIN_POINTS else "Platforms/More",

@@ -183,7 +183,7 @@ def coc_rounds(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         value_fmt=fmt.percent, takeaway=takeaway,
         caveat="Each monitoring round uses its own notifiers, countries and weeks; figures for single companies in "
                "some rounds come from press summaries (see each row's source).",
-        events=events_for(ctx, sources=[COC]))
+        events=events_for(ctx, sources=[COC], areas=["hate_speech"]))
 
 
 def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:

@@ -44,11 +44,17 @@ counted AS (
     GROUP BY d.platform_id, d.year
 ),
 diaphanous_view AS (
-    -- the NCMEC side as the Diaphanous compilation matched it, for cross-checking
-    SELECT platform_id, year(period_start) AS year, sum(value) AS value
-    FROM series
-    WHERE source_id = 'diaphanous' AND metric_id = 'ncmec_reports_received' AND value IS NOT NULL
-    GROUP BY ALL
+    -- the NCMEC side as the Diaphanous compilation matched it, for cross-checking: summed
+    -- within one release (its "[part N]" lines), from the raw file where it has the year,
+    -- never added up across the raw file and a curated copy of the same table
+    SELECT platform_id, year, value
+    FROM (
+        SELECT platform_id, year(period_start) AS year, release_kind, release_id, sum(value) AS value
+        FROM series
+        WHERE source_id = 'diaphanous' AND metric_id = 'ncmec_reports_received' AND value IS NOT NULL
+        GROUP BY ALL
+    )
+    QUALIFY row_number() OVER (PARTITION BY platform_id, year ORDER BY release_kind = 'raw' DESC, release_id) = 1
 )
 SELECT
     d.*,

@@ -22,7 +22,10 @@ SELECT
     c.platform_ids,
     c.evidence_areas,
     'policy_change',
-    'Policy change (' || c.platform_label || ')',
+    -- the chart label: platform and the start of the paraphrase (the full statement is the text)
+    c.platform_label || ': ' || CASE WHEN c.paraphrase IS NULL THEN 'policy change'
+                                     WHEN length(c.paraphrase) > 60 THEN rtrim(left(c.paraphrase, 57)) || '…'
+                                     ELSE c.paraphrase END,
     c.said_by || ': ' || CASE WHEN c.paraphrase_only OR c.quote IS NULL THEN 'paraphrase: ' || c.paraphrase
                               ELSE '“' || c.quote || '”' END,
     regexp_extract(coalesce(c.source_url, ''), 'https?://[^\s|()<>"'']+'),
