@@ -48,10 +48,13 @@ def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure
             pct = metric in PERCENT_METRICS
             lasts = [max(s, key=lambda r: r["period_end"]) for s in by_series.values() if len(s) >= 3]
             last_period = max(r["period"] for r in lasts)
-            takeaway = (f"Latest ({last_period}): " + "; ".join(
-                f"{_series_label(r)} {fmt.percent(r['value']) if pct else fmt.short(r['value'])}"
-                for r in sorted(lasts, key=lambda r: -r["value"]) if r["period"] == last_period) + ".")
             src_title = ctx.sources[source_id]["short"]
+            unit = "" if pct else f" {sel[0]['unit_display']}"
+            parts = [f"{fmt.percent(r['value']) if pct else fmt.short(r['value'])}{unit if i == 0 else ''} "
+                     f"under '{_series_label(r)}'"
+                     for i, r in enumerate(sorted((r for r in lasts if r["period"] == last_period), key=lambda r: -r["value"]))]
+            takeaway = (f"In {last_period}, {name}'s own report ({src_title}) gives {m['name'].lower()} of "
+                        + "; ".join(parts) + ".")
             figs.append(line_figure(
                 ctx, id=f"{pid}-{source_id}-{metric}".replace("_", "-"), rows=[dict(r) for r in sel],
                 title=f"{name}: {m['name'].lower()} in the focus areas ({src_title})",
@@ -112,8 +115,7 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
         r["source"] = ctx.sources[r["source_id"]]["title"]
     return Figure(
         id=f"{pid}-latest".replace("_", "-"), title=f"{name}: latest published figure for each measure in the focus areas",
-        takeaway=f"{len(sel)} measures from {len({r['source_id'] for r in sel})} source(s); each row is the most recent "
-                 "period published.",
+        takeaway=latest_takeaway(ctx, name, sel),
         description="Table only.", rows=sel,
         columns=[Column("area", "Policy area"), Column("series", "Published policy: metric"), Column("period", "Period"),
                  Column("value_text", "Value", "value"), Column("unit", "Unit"), Column("source", "Source"),
@@ -122,6 +124,16 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
         caveat="Rows come from different sources and definitions; compare a row only with the same row in other periods. "
                "Where a source publishes worldwide figures, its per-country figures are in the downloads (observations), "
                "not in this table.")
+
+
+def latest_takeaway(ctx: Ctx, name: str, sel: list[Row]) -> str:
+    """How many measures the latest-figures table holds, and the first one with a value."""
+    text = f"{len(sel)} measures from {len({r['source_id'] for r in sel})} source(s) give a latest figure for {name}"
+    first = next((r for r in sel if r["value"] is not None), None)
+    if first is None:
+        return text + ", none of them with a value."
+    return (text + f"; first in the table, for {first['area'].lower()}: {first['value_text']} {first['unit']} "
+            f"('{first['series']}', {first['period']}, {ctx.sources[first['source_id']]['short']}).")
 
 
 def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:
@@ -153,7 +165,9 @@ def tests_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | None
     sel.sort(key=lambda r: (r["period_start"], r["series"]))
     return Figure(
         id=f"{pid}-tests".replace("_", "-"), title=f"Independent tests and monitoring of {name}",
-        takeaway=f"{len(sel)} figures from {len({r['doc_title'] for r in sel})} independent tests or monitoring rounds.",
+        takeaway=(f"{len(sel)} figures from {len({r['doc_title'] for r in sel})} independent tests or monitoring rounds of "
+                  f"{name}; the latest, {sel[-1]['period']}: {sel[-1]['value_text']} {sel[-1]['unit']} ('{sel[-1]['series']}', "
+                  f"{sel[-1]['test']})."),
         description="Table only.", rows=sel,
         columns=[Column("test", "Test or monitoring round"), Column("series", "What was measured"),
                  Column("period", "Period"), Column("value_text", "Value", "value"), Column("unit", "Unit")],

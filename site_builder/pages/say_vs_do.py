@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from site_builder.pages.claims import INDEPENDENT_KINDS, claim_blocks, strongest
-from site_builder.pages.common import Ctx, Page
+from site_builder.pages.claims import INDEPENDENT_KINDS, KIND_NAMES, claim_blocks, strongest
+from site_builder.pages.common import Ctx, Page, first_url
 
 AREAS = ["child_sexual_exploitation", "hate_speech", "terrorism_violent_extremism", "bullying_harassment",
          "all_policies"]
@@ -36,8 +36,19 @@ def build(ctx: Ctx) -> list[Page]:
             sel = [b for b in blocks if b["platform_id"] == pid and b["policy_area"] == area]
             if sel:
                 rows.append({"platform": ctx.platforms[pid], "platform_id": pid, "has_page": pid in has_page,
+                             "anchor": f"{pid}-{area}".replace("_", "-"),
                              "area": "Enforcement in general" if area == "all_policies" else ctx.policy_areas[area]["name"],
                              **cell(sel)})
     untested = sum(1 for r in rows if not r["independent"])
+    area_names = ["In general" if a == "all_policies" else ctx.policy_areas[a]["name"] for a in AREAS]
+    by_key = {(r["platform_id"], r["anchor"]): r for r in rows}
+    matrix = [{"platform": ctx.platforms[pid], "platform_id": pid,
+               "cells": [by_key.get((pid, f"{pid}-{a}".replace("_", "-"))) for a in AREAS]} for pid in platform_ids]
+    unplaced = [{**c, "kind_name": KIND_NAMES[c["kind"]], "date_text": c["date_as_published"] or "date not captured",
+                 "doc_url": first_url(c["source_url"]),
+                 "area": "Enforcement in general" if c["policy_area"] == "all_policies" else c["area_name"]}
+                for c in ctx.query("claims_unplaced")]
     return [Page(path="say-vs-do.md", title="Say vs do", template="pages/say_vs_do.md.j2", nav="",
-                 context={"rows": rows, "untested": untested, "n_statements": len(blocks)})]
+                 context={"rows": rows, "untested": untested, "n_statements": len(blocks),
+                          "unplaced": unplaced,
+                          "matrix": matrix, "area_names": area_names})]
