@@ -118,7 +118,9 @@ def source_refs(ctx: Ctx, rows: Iterable[Row]) -> list[SourceRef]:
     """Per source used: its licence and each release used (for curated transcriptions, each
     document the rows name), in the order first met."""
     groups: dict[str, dict[tuple[str, str], SourceItem]] = {}
+    rows_seen = []
     for r in rows:
+        rows_seen.append(r)
         rel = ctx.releases[r["release_id"]]
         if rel["kind"] == "curated":
             item = SourceItem(label=f"{r.get('doc_title') or rel['title']} (transcribed in {rel['file']})",
@@ -127,12 +129,36 @@ def source_refs(ctx: Ctx, rows: Iterable[Row]) -> list[SourceRef]:
             item = SourceItem(label=f"{rel['edition']} edition ({rel['file'].rsplit('.', 1)[-1].upper()})",
                               url=first_url(rel["url"]), release_id=r["release_id"])
         groups.setdefault(rel["source_id"], {}).setdefault((item.label, item.url), item)
+    for r in rows_seen:
+        # a curated transcription taken from a compilation (its document title names it) carries
+        # the compilation's attribution too (CC BY 4.0 asks for it wherever its numbers appear)
+        title = str(r.get("doc_title") or r.get("source_title") or "").lower()
+        for sid in COMPILATIONS:
+            if sid in title and sid not in groups and sid in ctx.sources:
+                groups[sid] = {("", ""): whole_source_item(ctx, sid, "compiled in")}
     out = []
     for sid, items in groups.items():
         src = ctx.sources[sid]
         out.append(SourceRef(source=f"{src['publisher']}: {src['title']}", licence=src["licence"],
                              citation=src["citation"] or "", items=tuple(items.values())))
     return out
+
+
+COMPILATIONS = ("diaphanous",)
+
+
+def whole_source_item(ctx: Ctx, source_id: str, how: str = "all releases of") -> SourceItem:
+    """A source as a whole (its section on the Sources page), for attribution without a release."""
+    src = ctx.sources[source_id]
+    return SourceItem(label=f"{how} {src['short']}", url=first_url(src["url"]), release_id=source_id)
+
+
+def source_attribution(ctx: Ctx, source_ids: Iterable[str]) -> list[SourceRef]:
+    """Source lines for a table about sources rather than of their numbers (coverage): each
+    source with its licence and citation, linked to its section on the Sources page."""
+    return [SourceRef(source=f"{ctx.sources[s]['publisher']}: {ctx.sources[s]['title']}", licence=ctx.sources[s]["licence"],
+                      citation=ctx.sources[s]["citation"] or "", items=(whole_source_item(ctx, s),))
+            for s in sorted(set(source_ids))]
 def comparability_note(ctx: Ctx, rows: Iterable[Row]) -> str:
     """A visible note when rows put side by side come from definitions that differ: for each
     harmonised metric whose sources fall in more than one comparable group, what each counts."""

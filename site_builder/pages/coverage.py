@@ -8,7 +8,7 @@ from datetime import date
 from site_builder import fmt
 from site_builder.charts import base
 from site_builder.figures import ChartCall, Column, Figure
-from site_builder.pages.common import Ctx, Page, Row
+from site_builder.pages.common import Ctx, Page, Row, source_attribution
 from site_builder.pages.figs import slim
 from site_builder.periods import month_end
 
@@ -68,7 +68,7 @@ def spans_figure(ctx: Ctx, rows: list[Row], major: set[str]) -> Figure:
                   rows=spans, chart=chart,
                   columns=[Column("label", "Platform: measure (source, granularity)"), Column("period", "Run"),
                            Column("cadence", "Cadence"), Column("value_text", "Periods with a number")],
-                  sources=[], caveat="Coverage of the figures this site holds: for sources transcribed from archived "
+                  sources=source_attribution(ctx, (r["source_id"] for r in sel)), caveat="Coverage of the figures this site holds: for sources transcribed from archived "
                                      "pages or the press (YouTube), a gap can be a gap in what could be collected, "
                                      "not in what was published. NCMEC counts reports per provider, so every provider "
                                      "NCMEC lists has that series.")
@@ -85,7 +85,7 @@ def families_table(ctx: Ctx, rows: list[Row]) -> Figure:
                  Column("granularity", "Granularity"), Column("cadence", "Cadence"), Column("first", "First"),
                  Column("last", "Last"), Column("periods", "Periods with a number", "num"),
                  Column("missing", "Periods missing in between", "num"), Column("runs_text", "Runs")],
-        sources=[])
+        sources=source_attribution(ctx, (r["source_id"] for r in rows)))
 
 
 def not_reported(ctx: Ctx, rows: list[Row], major: list[str]) -> list[dict]:
