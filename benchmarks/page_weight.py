@@ -9,6 +9,7 @@ Target (issue 4): a platform page at most 150 KB gzipped.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import re
 import sys
@@ -52,7 +53,9 @@ def measure(site: Path) -> list[tuple[str, dict[str, int]]]:
 
 
 def main() -> int:
-    site = Path(sys.argv[1]) if len(sys.argv) > 1 else settings.ROOT / "build" / "site"
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("site", nargs="?", type=Path, default=settings.ROOT / "build" / "site", help="a built site directory")
+    site = ap.parse_args().site
     rows = measure(site)
     total = {name: sum(parts.values()) for name, parts in rows}
     platform = [(n, p) for n, p in rows if n.startswith("platforms/")]

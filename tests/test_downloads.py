@@ -214,7 +214,7 @@ def test_downloads_page_lists_each_file_with_its_size_and_licences(tiny_db, tmp_
     assert "listed once they are written" not in text
     for f in files:
         assert (docs / "downloads" / f.file).stat().st_size == f.bytes
-        row = re.search(rf'<tr id="file-[^"]+"><td><a href="downloads/{re.escape(f.file)}" download>.*?</tr>', text)
+        row = re.search(rf'<tr id="file-[^"]+"><td class="pew-file"><a href="downloads/{re.escape(f.file)}" download>.*?</tr>', text)
         assert row, f.file
         assert f"{f.bytes:,}" in row.group(0) and downloads_page.human_size(f.bytes) in row.group(0)
     assert ("claims.csv" in text) == with_claims
@@ -237,7 +237,7 @@ def test_built_site_offers_the_bulk_files_on_the_downloads_page(built_site):
     page = unescape((built_site / "site" / "downloads.html").read_text(encoding="utf-8"))
     for name in expected:
         size = (out / name).stat().st_size
-        row = re.search(rf'<tr id="file-[^"]+"><td><a href="downloads/{re.escape(name)}" download>.*?</tr>', page)
+        row = re.search(rf'<tr id="file-[^"]+"><td class="pew-file"><a href="downloads/{re.escape(name)}" download>.*?</tr>', page)
         assert row, name
         assert f"{size:,}" in row.group(0) and downloads_page.human_size(size) in row.group(0), name
     report = frictionless.validate(out / "datapackage.json")  # every row of the real files

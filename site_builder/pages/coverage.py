@@ -68,10 +68,11 @@ def spans_figure(ctx: Ctx, rows: list[Row], major: set[str]) -> Figure:
                   rows=spans, chart=chart,
                   columns=[Column("label", "Platform: measure (source, granularity)"), Column("period", "Run"),
                            Column("cadence", "Cadence"), Column("value_text", "Periods with a number")],
-                  sources=source_attribution(ctx, (r["source_id"] for r in sel)), caveat="Coverage of the figures this site holds: for sources transcribed from archived "
-                                     "pages or the press (YouTube), a gap can be a gap in what could be collected, "
-                                     "not in what was published. NCMEC counts reports per provider, so every provider "
-                                     "NCMEC lists has that series.")
+                  sources=source_attribution(ctx, (r["source_id"] for r in sel)),
+                  caveat="Coverage of the figures this site holds: for sources transcribed from archived "
+                          "pages or the press (YouTube), a gap can be a gap in what could be collected, "
+                          "not in what was published. NCMEC counts reports per provider, so every provider "
+                          "NCMEC lists has that series.")
 
 
 def families_table(ctx: Ctx, rows: list[Row]) -> Figure:
