@@ -207,18 +207,25 @@ def test_system_dark_mode_and_the_toggle_select_the_slate_scheme(browser, site):
         ctx.close()
 
 
+def search(ctx, base: str, query: str):
+    """Open the home page in a new tab of ``ctx``, type ``query`` into Material's search box and
+    wait for the first result; returns the tab, its recorded events and the result items."""
+    page = ctx.new_page()
+    ev = Events().attach(page)
+    page.goto(base + "index.html")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=20)
+    items = page.locator(".md-search-result__item")
+    items.first.wait_for(state="visible", timeout=30_000)
+    return page, ev, items
+
+
 def test_search_finds_pages_without_the_network(browser, site):
     base, _ = site
     ctx = new_context(browser)
     try:
-        page = ctx.new_page()
-        ev = Events().attach(page)
-        page.goto(base + "index.html")
-        box = page.locator("input.md-search__input")
-        box.click()
-        box.press_sequentially("revisions", delay=20)
-        items = page.locator(".md-search-result__item")
-        items.first.wait_for(state="visible", timeout=30_000)
+        page, ev, items = search(ctx, base, "revisions")
         meta = page.locator(".md-search-result__meta").inner_text()
         assert re.search(r"\d+ matching document", meta), meta
         hrefs = items.locator("a").evaluate_all("els => els.map(a => a.href)")
@@ -385,13 +392,7 @@ def test_markup_in_source_text_renders_as_inert_text(browser, injected_site):
                 page.close()
             assert label_shown, "the injected policy label is not visible as text on any page"
             # Material's search renders results from the index, which holds the same text
-            page = ctx.new_page()
-            ev = Events().attach(page)
-            page.goto(base + "index.html")
-            box = page.locator("input.md-search__input")
-            box.click()
-            box.press_sequentially("CCDH", delay=20)
-            page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=30_000)
+            page, ev, _ = search(ctx, base, "CCDH")
             page.wait_for_timeout(500)
             got = page.evaluate(INERT_JS, [SCRIPT_TITLE, LABEL])
             if ev.take().get("dialogs") or got["img"] or got["onerror"] or got["scripts"]:
