@@ -55,9 +55,9 @@ def test_bad_period_names_accepted_forms():
 
 
 def test_a_compilation_row_links_to_the_document_of_its_year():
-    from site_builder.pages.common import document_url
+    from site_builder.pages.common import first_url
     urls = ("https://www.missingkids.org/pdfs/2019-reports-by-esp.pdf | "
             "https://www.missingkids.org/pdfs/2020-reports-by-esp.pdf | https://www.missingkids.org/pdfs/2021-reports-by-esp.pdf")
-    assert document_url(urls, 2020) == "https://www.missingkids.org/pdfs/2020-reports-by-esp.pdf"
-    assert document_url(urls, 2031) == "https://www.missingkids.org/pdfs/2019-reports-by-esp.pdf"
-    assert document_url("javascript:alert(1)", 2020) == ""
+    assert first_url(urls, year=2020) == "https://www.missingkids.org/pdfs/2020-reports-by-esp.pdf"
+    assert first_url(urls, year=2031) == "https://www.missingkids.org/pdfs/2019-reports-by-esp.pdf"
+    assert first_url("javascript:alert(1)", year=2020) == ""

@@ -51,19 +51,21 @@ def _events_layer(events: Sequence[Row], span: tuple[str, str] | None = None, la
     events = events_in_span(events, span)
     if not events:
         return []
-    ordered = sorted(events, key=lambda e: str(e["date"]))
-    values = [{"date": e["date"], "label": e["label"], "lane_y": 2 + 13 * (i % lanes)} for i, e in enumerate(ordered)]
     lo, hi = (_day(span[0]), _day(span[1])) if span else (None, None)
-    if span and hi > lo:
-        for v in values:
-            v["right"] = (_day(v["date"]) - lo) / (hi - lo) > 0.6
+
+    def right(d: Any) -> bool:  # in the last 40 % of the axis: label written leftwards
+        return bool(span) and hi > lo and (_day(d) - lo) / (hi - lo) > 0.6
+
+    ordered = sorted(events, key=lambda e: str(e["date"]))
+    values = [{"date": e["date"], "label": e["label"], "lane_y": 2 + 13 * (i % lanes), "right": right(e["date"])}
+              for i, e in enumerate(ordered)]
     x = alt.X("date:T", scale=alt.Scale(type="utc"))
     layers = [alt.Chart(alt.Data(values=values)).mark_rule(strokeDash=[3, 3], color=MUTED, strokeWidth=1.2).encode(x=x)]
-    for right in (False, True):
-        part = [v for v in values if bool(v.get("right")) == right]
+    for leftwards in (False, True):
+        part = [v for v in values if v["right"] == leftwards]
         if part:
             layers.append(alt.Chart(alt.Data(values=part)).mark_text(
-                align="right" if right else "left", baseline="top", dx=-4 if right else 4, fontSize=11, color=MUTED,
+                align="right" if leftwards else "left", baseline="top", dx=-4 if leftwards else 4, fontSize=11, color=MUTED,
                 limit=170).encode(x=x, y=alt.Y("lane_y:Q", scale=None), text="label:N"))
     return layers
 

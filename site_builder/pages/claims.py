@@ -48,6 +48,12 @@ def _finding_item(e: Row) -> dict[str, Any]:
     }
 
 
+def statement_fields(c: Row) -> dict[str, Any]:
+    """A statement row (stg_claims) with what the statement partial shows: kind, date, link."""
+    return {**c, "kind_name": KIND_NAMES[c["kind"]], "date_text": c["date_as_published"] or "date not captured",
+            "doc_url": first_url(c["source_url"])}
+
+
 def claim_blocks(ctx: Ctx, platform_ids: list[str]) -> list[dict[str, Any]]:
     """One block per (statement, platform): the statement and its evidence."""
     claims = ctx.query("claims_for", platforms=platform_ids)
@@ -59,10 +65,7 @@ def claim_blocks(ctx: Ctx, platform_ids: list[str]) -> list[dict[str, Any]]:
         ev = evidence[(c["claim_id"], c["platform_id"])]
         items = [_finding_item(e) if e["evidence_type"] == "finding" else _figure_item(ctx, e) for e in ev]
         blocks.append({
-            **c,
-            "kind_name": KIND_NAMES[c["kind"]],
-            "date_text": c["date_as_published"] or "date not captured",
-            "doc_url": first_url(c["source_url"]),
+            **statement_fields(c),
             "independent": [i for i in items if i["kind"] in INDEPENDENT_KINDS],
             "own": [i for i in items if i["kind"] in OWN_KINDS],
             "other": [i for i in items if i["kind"] not in INDEPENDENT_KINDS | OWN_KINDS],

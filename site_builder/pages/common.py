@@ -21,21 +21,14 @@ SERIES_FILTERS = ("source_id", "platforms", "policy_areas", "policy_keys", "metr
 _URL = re.compile(r"https?://[^\s|()<>\"']+")
 
 
-def first_url(text: str | None) -> str:
-    """The first http(s) URL in a source field, or '' (never a javascript: or other scheme)."""
-    m = _URL.search(text or "")
-    return m.group(0).rstrip(".,;") if m else ""
-
-
-def document_url(text: str | None, year: int | None = None) -> str:
-    """The URL of the document a number was read from. A compilation may name one document
-    per year ("…/2019-reports-by-esp.pdf | …/2020-reports-by-esp.pdf"): then the one whose
-    address names the period's year, else the first."""
+def first_url(text: str | None, year: int | None = None) -> str:
+    """The first http(s) URL in a source field, or '' (never a javascript: or other scheme).
+    Given the ``year`` of a number, a field naming one document per year (a compilation's
+    "…/2019-reports-by-esp.pdf | …/2020-reports-by-esp.pdf") gives the one whose address
+    names that year, if any does."""
     urls = [u.rstrip(".,;") for u in _URL.findall(text or "")]
-    if year is not None and len(urls) > 1:
-        dated = [u for u in urls if str(year) in u]
-        if dated:
-            return dated[0]
+    if year is not None:
+        urls = [u for u in urls if str(year) in u] + urls
     return urls[0] if urls else ""
 
 
@@ -108,7 +101,7 @@ def enrich(r: Row) -> Row:
     r["x"] = midpoint(r["period_start"], r["period_end"]).isoformat()
     r["value_text"] = fmt.value(r["value"], r["unit_kind"], status=r["value_status"], low=r["value_low"],
                                 high=r["value_high"], qualifier=r.get("qualifier", ""))
-    r["doc_url"] = document_url(r.get("doc_url"), r["period_start"].year)
+    r["doc_url"] = first_url(r.get("doc_url"), year=r["period_start"].year)
     for k in ("period_start", "period_end"):
         r[k] = r[k].isoformat()
     return r
@@ -116,35 +109,34 @@ def enrich(r: Row) -> Row:
 
 def source_refs(ctx: Ctx, rows: Iterable[Row]) -> list[SourceRef]:
     """Per source used: its licence and each release used (for curated transcriptions, each
-    document the rows name), in the order first met."""
+    document the rows name), in the order first met. A curated transcription taken from a
+    compilation (its document title names it) also carries the compilation's attribution,
+    which CC BY 4.0 asks for wherever its numbers appear."""
     groups: dict[str, dict[tuple[str, str], SourceItem]] = {}
-    rows_seen = []
+    compiled: set[str] = set()
     for r in rows:
-        rows_seen.append(r)
         rel = ctx.releases[r["release_id"]]
         if rel["kind"] == "curated":
             item = SourceItem(label=f"{r.get('doc_title') or rel['title']} (transcribed in {rel['file']})",
                               url=first_url(r.get("doc_url")), release_id=r["release_id"])
+            title = str(r.get("doc_title") or "").lower()
+            compiled |= {sid for sid in COMPILATIONS if sid in title and sid in ctx.sources}
         else:
             item = SourceItem(label=f"{rel['edition']} edition ({rel['file'].rsplit('.', 1)[-1].upper()})",
                               url=first_url(rel["url"]), release_id=r["release_id"])
         groups.setdefault(rel["source_id"], {}).setdefault((item.label, item.url), item)
-    for r in rows_seen:
-        # a curated transcription taken from a compilation (its document title names it) carries
-        # the compilation's attribution too (CC BY 4.0 asks for it wherever its numbers appear)
-        title = str(r.get("doc_title") or r.get("source_title") or "").lower()
-        for sid in COMPILATIONS:
-            if sid in title and sid not in groups and sid in ctx.sources:
-                groups[sid] = {("", ""): whole_source_item(ctx, sid, "compiled in")}
-    out = []
-    for sid, items in groups.items():
-        src = ctx.sources[sid]
-        out.append(SourceRef(source=f"{src['publisher']}: {src['title']}", licence=src["licence"],
-                             citation=src["citation"] or "", items=tuple(items.values())))
-    return out
+    refs = [_source_ref(ctx, sid, tuple(items.values())) for sid, items in groups.items()]
+    return refs + [_source_ref(ctx, sid, (whole_source_item(ctx, sid, "compiled in"),))
+                   for sid in sorted(compiled - groups.keys())]
 
 
 COMPILATIONS = ("diaphanous",)
+
+
+def _source_ref(ctx: Ctx, source_id: str, items: tuple[SourceItem, ...]) -> SourceRef:
+    src = ctx.sources[source_id]
+    return SourceRef(source=f"{src['publisher']}: {src['title']}", licence=src["licence"],
+                     citation=src["citation"] or "", items=items)
 
 
 def whole_source_item(ctx: Ctx, source_id: str, how: str = "all releases of") -> SourceItem:
@@ -156,9 +148,9 @@ def whole_source_item(ctx: Ctx, source_id: str, how: str = "all releases of") ->
 def source_attribution(ctx: Ctx, source_ids: Iterable[str]) -> list[SourceRef]:
     """Source lines for a table about sources rather than of their numbers (coverage): each
     source with its licence and citation, linked to its section on the Sources page."""
-    return [SourceRef(source=f"{ctx.sources[s]['publisher']}: {ctx.sources[s]['title']}", licence=ctx.sources[s]["licence"],
-                      citation=ctx.sources[s]["citation"] or "", items=(whole_source_item(ctx, s),))
-            for s in sorted(set(source_ids))]
+    return [_source_ref(ctx, s, (whole_source_item(ctx, s),)) for s in sorted(set(source_ids))]
+
+
 def comparability_note(ctx: Ctx, rows: Iterable[Row]) -> str:
     """A visible note when rows put side by side come from definitions that differ: for each
     harmonised metric whose sources fall in more than one comparable group, what each counts."""

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from site_builder.pages.claims import INDEPENDENT_KINDS, KIND_NAMES, claim_blocks, strongest
-from site_builder.pages.common import Ctx, Page, first_url
+from site_builder.pages.claims import INDEPENDENT_KINDS, claim_blocks, statement_fields, strongest
+from site_builder.pages.common import Ctx, Page
 
 AREAS = ["child_sexual_exploitation", "hate_speech", "terrorism_violent_extremism", "bullying_harassment",
          "all_policies"]
 RANK = {"ngo_test": 1, "regulator": 2, "audit_finding": 2, "regulator_database": 3, "clearinghouse": 4,
         "platform_report": 5, "self_reported_finding": 5, "compilation": 6}
+
+
+def area_name(ctx: Ctx, area: str) -> str:
+    return "Enforcement in general" if area == "all_policies" else ctx.policy_areas[area]["name"]
 
 
 def cell(blocks: list[dict[str, Any]]) -> dict[str, Any]:
@@ -36,19 +40,14 @@ def build(ctx: Ctx) -> list[Page]:
             sel = [b for b in blocks if b["platform_id"] == pid and b["policy_area"] == area]
             if sel:
                 rows.append({"platform": ctx.platforms[pid], "platform_id": pid, "has_page": pid in has_page,
-                             "anchor": f"{pid}-{area}".replace("_", "-"),
-                             "area": "Enforcement in general" if area == "all_policies" else ctx.policy_areas[area]["name"],
-                             **cell(sel)})
+                             "policy_area": area, "anchor": f"{pid}-{area}".replace("_", "-"),
+                             "area": area_name(ctx, area), **cell(sel)})
     untested = sum(1 for r in rows if not r["independent"])
-    area_names = ["In general" if a == "all_policies" else ctx.policy_areas[a]["name"] for a in AREAS]
-    by_key = {(r["platform_id"], r["anchor"]): r for r in rows}
-    matrix = [{"platform": ctx.platforms[pid], "platform_id": pid,
-               "cells": [by_key.get((pid, f"{pid}-{a}".replace("_", "-"))) for a in AREAS]} for pid in platform_ids]
-    unplaced = [{**c, "kind_name": KIND_NAMES[c["kind"]], "date_text": c["date_as_published"] or "date not captured",
-                 "doc_url": first_url(c["source_url"]),
-                 "area": "Enforcement in general" if c["policy_area"] == "all_policies" else c["area_name"]}
-                for c in ctx.query("claims_unplaced")]
+    by_key = {(r["platform_id"], r["policy_area"]): r for r in rows}
+    matrix = [{"platform": ctx.platforms[pid], "platform_id": pid, "cells": [by_key.get((pid, a)) for a in AREAS]}
+              for pid in platform_ids]
+    unplaced = [{**statement_fields(c), "area": area_name(ctx, c["policy_area"])} for c in ctx.query("claims_unplaced")]
     return [Page(path="say-vs-do.md", title="Say vs do", template="pages/say_vs_do.md.j2", nav="",
                  context={"rows": rows, "untested": untested, "n_statements": len(blocks),
                           "unplaced": unplaced,
-                          "matrix": matrix, "area_names": area_names})]
+                          "matrix": matrix, "area_names": [area_name(ctx, a) for a in AREAS]})]

@@ -22,7 +22,7 @@ missing AS (
                       WHERE e.claim_id = w.claim_id AND e.platform_id = w.platform_id AND e.metric_id = w.metric_id)
     GROUP BY ALL
 )
-SELECT c.*, (SELECT list(DISTINCT t.what_tests_it) FROM claim_topics AS t
+SELECT c.*, (SELECT list(DISTINCT t.what_tests_it ORDER BY t.what_tests_it) FROM claim_topics AS t
              WHERE t.claim_id = c.claim_id AND t.platform_id = c.platform_id) AS tested_by,
        coalesce(m.not_reported, []) AS not_reported
 FROM c

@@ -2,7 +2,7 @@
 -- those agree.
 SELECT
     curated_release_id,
-    string_agg(DISTINCT raw_release_id, ', ') AS raw_release_id,
+    string_agg(DISTINCT raw_release_id, ', ' ORDER BY raw_release_id) AS raw_release_id,
     count(*) AS numbers,
     count(*) FILTER (WHERE agrees) AS agree,
     count(*) FILTER (WHERE raw_release_id IS NOT NULL AND NOT agrees) AS disagree,
