@@ -108,6 +108,9 @@ class Figure:
     chart: ChartCall | None = None
     caveat: str = ""
     notes: list[str] = field(default_factory=list)
+    # the rows whose values the takeaway quotes (None: any row); [] when its numbers only count
+    # rows, so that a count such as "2 of them" is never linked to a row whose value is 2
+    cites: list[Row] | None = None
     # filled when rendered: file URLs, image size, the takeaway with linked numbers, the quote
     assets: dict[str, str] = field(default_factory=dict)
     size: tuple[int, int] = (0, 0)

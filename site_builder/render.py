@@ -79,7 +79,7 @@ def prepare_quotes(page: Page, site: dict[str, Any]) -> None:
     """Link the numbers of every takeaway to their documents and write each 'quote this' text."""
     url = page_url(page, site)
     for fig in page.figures:
-        fig.takeaway_html = link_numbers(fig.takeaway, fig.rows, page.root)
+        fig.takeaway_html = link_numbers(fig.takeaway, fig.rows if fig.cites is None else fig.cites, page.root)
         fig.quote = quote_text(fig.takeaway, fig.sources, f"{url}#{fig.id}", data_period(fig.rows))
 
 

@@ -73,3 +73,16 @@ def test_unsafe_document_links_are_not_linked():
     from site_builder.pages.common import first_url
     assert first_url("javascript:alert(1)") == ""
     assert first_url("see https://example.org/a_b | https://x.org") == "https://example.org/a_b"
+
+
+def test_a_takeaway_that_counts_rows_links_only_the_rows_it_cites():
+    from site_builder.pages.common import Page
+    from site_builder.render import prepare_quotes
+    counting = golden_figure()
+    counting.takeaway, counting.cites = "2 changes; 10 of them returned.", []
+    quoting = golden_figure()
+    quoting.takeaway = "It went up to 12 from 10."
+    page = Page(path="p.md", title="P", template="pages/p.md.j2", nav="", figures=[counting, quoting])
+    prepare_quotes(page, {})
+    assert "<a" not in str(counting.takeaway_html)
+    assert 'href="https://example.org/a" title="a.csv line 2" rel="noopener">10</a>' in str(quoting.takeaway_html)

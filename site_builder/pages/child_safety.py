@@ -203,7 +203,7 @@ def other_test_findings(ctx: Ctx) -> Figure:
         r["series"] = f"{r['platform_label']}: {r['metric_label']}"
     return Figure(
         id="cse-other-test-findings", title="Other independent findings on child sexual abuse material",
-        takeaway=f"{len(rows)} further findings from independent tests and audits, each with its own method and period.",
+        cites=[], takeaway=f"{len(rows)} further findings from independent tests and audits, each with its own method and period.",
         description="Table only.", rows=rows,
         columns=[Column("series", "Finding"), Column("period", "Period"), Column("value_text", "Value", "value"),
                  Column("unit", "Unit"), Column("doc_title", "Source document")],

@@ -71,7 +71,7 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
                                                        f"NCMEC counted {fmt.short(r['counted'])}" for r in far[:3])
                    if far else "") + ".")
     fig = Figure(
-        id=fig_id, title=title, takeaway=takeaway,
+        id=fig_id, title=title, takeaway=takeaway, cites=far[:3],
         description="Dot chart of the ratio of the reports a platform says it sent to NCMEC to the reports NCMEC "
                     "counted from it, per year (1.0 = the same number, log scale). " + " ".join(
                         f"{r['platform_name']} {r['year']}: {r['disclosed_text']} said, {r['counted_text']} counted "

@@ -115,7 +115,7 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
         r["source"] = ctx.sources[r["source_id"]]["title"]
     return Figure(
         id=f"{pid}-latest".replace("_", "-"), title=f"{name}: latest published figure for each measure in the focus areas",
-        takeaway=latest_takeaway(ctx, name, sel),
+        takeaway=latest_takeaway(ctx, name, sel), cites=[r for r in sel if r["value"] is not None][:1],
         description="Table only.", rows=sel,
         columns=[Column("area", "Policy area"), Column("series", "Published policy: metric"), Column("period", "Period"),
                  Column("value_text", "Value", "value"), Column("unit", "Unit"), Column("source", "Source"),
@@ -165,7 +165,7 @@ def tests_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | None
     sel.sort(key=lambda r: (r["period_start"], r["series"]))
     return Figure(
         id=f"{pid}-tests".replace("_", "-"), title=f"Independent tests and monitoring of {name}",
-        takeaway=(f"{len(sel)} figures from {len({r['doc_title'] for r in sel})} independent tests or monitoring rounds of "
+        cites=sel[-1:], takeaway=(f"{len(sel)} figures from {len({r['doc_title'] for r in sel})} independent tests or monitoring rounds of "
                   f"{name}; the latest, {sel[-1]['period']}: {sel[-1]['value_text']} {sel[-1]['unit']} ('{sel[-1]['series']}', "
                   f"{sel[-1]['test']})."),
         description="Table only.", rows=sel,
@@ -188,7 +188,7 @@ def revisions_table(ctx: Ctx, pid: str, name: str, revisions: list[Row]) -> Figu
     top = rows[:10]
     return Figure(
         id=f"{pid}-revisions".replace("_", "-"), title=f"{name}: past figures changed by later editions (largest 10)",
-        takeaway=f"{len(rows)} of {name}'s published figures changed from one edition to the next; the full list is on the "
+        cites=[], takeaway=f"{len(rows)} of {name}'s published figures changed from one edition to the next; the full list is on the "
                  "Revisions page.",
         description="Table only.", rows=top,
         columns=[Column("figure", "Figure"), Column("period", "Period"), Column("prev_edition", "Earlier edition"),

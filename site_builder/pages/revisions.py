@@ -132,7 +132,7 @@ def all_revisions(ctx: Ctx, source: str, rows: list[Row]) -> Figure:
     trips = sum(1 for r in rows if r["round_trip"])
     name = ctx.sources[source]["short"]
     return Figure(id=f"revisions-all-{source}".replace("_", "-"), title=f"{name}: every revision found",
-                  takeaway=f"{len(rows):,} changes; {trips:,} of them belong to figures that later returned to a value "
+                  cites=[], takeaway=f"{len(rows):,} changes; {trips:,} of them belong to figures that later returned to a value "
                            "they had before.",
                   description="Table only.", rows=rows, columns=REVISION_COLUMNS, sources=source_refs(ctx, rows))
 

@@ -202,7 +202,7 @@ def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         r["source"] = ctx.sources[r["source_id"]]["short"]
     return Figure(
         id=f"{t.slug}-latest", title=f"{ctx.policy_areas[t.area]['name']}: every published measure, latest period",
-        takeaway=f"{len(sel)} measures from {len({r['platform_name'] for r in sel})} platforms or groups and "
+        cites=[], takeaway=f"{len(sel)} measures from {len({r['platform_name'] for r in sel})} platforms or groups and "
                  f"{len({r['source_id'] for r in sel})} sources.",
         description="Table only.", rows=sel,
         columns=[Column("series", "Platform: policy: metric"), Column("period", "Period"),
