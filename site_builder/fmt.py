@@ -77,3 +77,8 @@ def change_ratio(ratio: float | None) -> str:
     if ratio is None:
         return "n/a"
     return f"{ratio * 100:+.1f}%"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 measure', '2 measures', '1,204 figures' ('many' for irregular plurals)."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"

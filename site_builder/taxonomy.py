@@ -46,6 +46,8 @@ MAP_FILES = {
     "claim_areas": ["label", "policy_area", "evidence_areas"],
     "claim_tests": ["topic", "pattern", "metrics", "what_tests_it"],
     "self_reported_findings": ["pattern", "why"],
+    "breaks": ["break_id", "date", "until", "sources", "platforms", "policy_areas", "label", "caveat", "source_url"],
+    "geo_names": ["geo_code", "name"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {

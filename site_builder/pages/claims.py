@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 from site_builder import fmt
+from site_builder.findings import policy_name
 from site_builder.pages.common import Ctx, Row, first_url
 
 INDEPENDENT_KINDS = {"ngo_test", "regulator", "regulator_database", "audit_finding"}
@@ -18,11 +19,12 @@ KIND_NAMES = {"rule": "Rule", "commitment": "Commitment", "policy_change": "Poli
 
 def _figure_item(ctx: Ctx, e: Row) -> dict[str, Any]:
     start, end = e["period_start"], e["period_end"]
+    fact = ctx.writer.fact({**e, "period": fmt.period(start, end)}, style="count")
     return {
         "type": "figure",
-        "label": f"{e['platform_label']}: {e['policy_label']}: {e['metric_label']}",
-        "value_text": fmt.value(e["value"], e["unit_kind"], status=e["value_status"], low=e["value_low"],
-                                high=e["value_high"], qualifier=e["qualifier"] or ""),
+        "label": f"{e['platform_label']}: {policy_name(e['policy_label'])}: {e['metric_label']}",
+        # the number with its bound, task and place ('5,175,233 (in the United States)'); the unit follows
+        "value_text": fact.number() + (f" ({fact.place()})" if fact.place() else ""),
         "unit": "" if e["unit_display"] == "%" else e["unit_display"] or e["unit"],  # '97.8%', not '97.8% %'
         "period": fmt.period(start, end),
         "source": e["source_short"],

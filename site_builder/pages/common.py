@@ -15,6 +15,7 @@ import duckdb
 
 from site_builder import fmt, settings
 from site_builder.figures import Figure, SourceItem, SourceRef
+from site_builder.findings import Break, Writer
 
 Row = dict[str, Any]
 SERIES_FILTERS = ("source_id", "platforms", "policy_areas", "policy_keys", "metrics", "geography")
@@ -66,6 +67,8 @@ class Ctx:
         self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics")}
         self.definitions = {(r["metric_id"], r["source_id"]): r
                             for r in self.rows("SELECT * FROM tax_metric_definitions")}
+        self.writer = Writer(breaks=[_break(r) for r in self.rows("SELECT * FROM tax_breaks ORDER BY break_id")],
+                             geo_names={r["geo_code"]: r["name"] for r in self.rows("SELECT * FROM tax_geo_names")})
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         cur = self.con.execute(sql, params or {})
@@ -88,6 +91,15 @@ class Ctx:
     def platform_name(self, platform_id: str | None, fallback: str = "") -> str:
         p = self.platforms.get(platform_id or "")
         return p["name"] if p else fallback
+
+
+def _break(r: Row) -> Break:
+    def ids(text: str) -> tuple[str, ...]:
+        return tuple(sorted(t for t in (text or "").split(";") if t))
+
+    return Break(break_id=r["break_id"], date=date.fromisoformat(r["date"]),
+                 until=date.fromisoformat(r["until"]) if r["until"] else None, sources=ids(r["sources"]),
+                 platforms=ids(r["platforms"]), areas=ids(r["policy_areas"]), label=r["label"], caveat=r["caveat"])
 
 
 def midpoint(start: date, end: date) -> date:

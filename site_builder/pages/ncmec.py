@@ -21,7 +21,9 @@ def ncmec_rows(ctx: Ctx, platforms: list[str]) -> list[Row]:
         r["x"] = f"{r['period_start'].year}-07-01"
         r["value_text"] = fmt.count(r["value"])
         r["value_as_published"] = r["lines"]
-        r["unit"] = "reports"
+        r["unit"] = r["unit_display"] = "reports"
+        r["unit_kind"] = "count"
+        r["source_id"], r["policy_area"], r["metric_id"] = "ncmec_esp", "child_sexual_exploitation", "ncmec_reports_received"
         r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
     return rows
 
