@@ -342,6 +342,7 @@ def _unlinked_text(title: str, when: str, kind: str, rule: Rule | None, urls: li
     return head
 
 
+@cache
 def link_address(text: str | None) -> str:
     """The one address of a source field that may be shown as a link ('' for a homepage, a
     truncated or inferred address, or a field of several addresses): for places that show

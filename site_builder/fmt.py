@@ -42,16 +42,34 @@ def percent(value: float | None, digits: int = 2) -> str:
     return f"{text}%"
 
 
+QUALIFIER_WORDS = {"upper_bound": "at most", "lower_bound": "at least", "approx": "about"}
+
+
 def value(v: float | None, unit_kind: str | None, *, status: str = "reported",
-          low: float | None = None, high: float | None = None, qualifier: str = "") -> str:
-    """A value as a sentence would write it, honouring ranges, N/A and bounds."""
+          low: float | None = None, high: float | None = None, qualifier: str = "",
+          word: str | None = None, style: str = "count") -> str:
+    """A value as a sentence would write it, honouring ranges, N/A and bounds. ``word`` is
+    the qualifier the source printed ('more than', 'about', 'less than'; a row's
+    ``qualifier_word``); without it the metric's ``qualifier`` gives 'at most', 'at least' or
+    'about'. ``style`` 'short' writes counts as '5.4 million'."""
     if status == "not_reported":
         return "not reported (N/A)"
+    num = percent if unit_kind == "percent" else short if style == "short" else count
     if status == "range":
-        return f"{percent(low)} to {percent(high)}" if unit_kind == "percent" else f"{count(low)} to {count(high)}"
-    text = percent(v) if unit_kind == "percent" else count(v)
-    prefix = {"upper_bound": "at most ", "lower_bound": "at least ", "approx": "about "}.get(qualifier, "")
-    return prefix + text
+        if word == "less than" and not low:  # published as '<0.0001%'
+            return f"less than {num(high)}"
+        return f"{num(low)} to {num(high)}"
+    word = QUALIFIER_WORDS.get(qualifier, "") if word is None else word
+    return f"{word} {num(v)}" if word else num(v)
+
+
+def figure(row: dict, style: str = "count") -> str:
+    """A row's value (series point, evidence or table row) as prose writes it, with the
+    qualifier its source printed: 'more than 5.4 million', 'about 60%', 'at most 0.05%'.
+    Sentence builders call this rather than count()/short()/percent() on row['value']."""
+    return value(row.get("value"), row.get("unit_kind"), status=row.get("value_status") or "reported",
+                 low=row.get("value_low"), high=row.get("value_high"), qualifier=row.get("qualifier") or "",
+                 word=row.get("qualifier_word"), style=style)
 
 
 def period(start: date, end: date) -> str:

@@ -25,7 +25,7 @@ from site_builder.observations import COLUMNS as OBS_COLUMNS
 from site_builder.quarantine import COLUMNS as QUARANTINE_COLUMNS
 from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files
 
-ANNOTATION_COLUMNS = ["date", "sources", "platforms", "policy_areas", "kind", "label", "text", "source_url"]
+ANNOTATION_COLUMNS = ["date", "date_precision", "sources", "platforms", "policy_areas", "kind", "label", "text", "source_url"]
 
 
 def _check_header(path: Path, expected: list[str]) -> None:

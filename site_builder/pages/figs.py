@@ -42,6 +42,7 @@ def events_for(ctx: Ctx, *, sources: Sequence[str], platforms: Sequence[str] = (
     rows = ctx.query("annotations_for", sources=list(sources), platforms=list(platforms) or None,
                      areas=list(areas) or None, start=start, end=end)
     for r in rows:
+        r["date_text"] = fmt.date_text(r["date"], r["date_precision"])  # 'April 2023', never '2023-04-01'
         r["date"] = r["date"].isoformat()
     return rows
 
@@ -73,11 +74,11 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
     desc = f"Line chart. {describe_series(rows, series='series', period='period', value='value', fmt=value_fmt, unit=unit_word)}"
     drawn = base.events_in_span(events, (min(r["x"] for r in rows), max(r["x"] for r in rows)) if rows else None)
     if drawn:
-        desc += " Marked events: " + "; ".join(f"{e['date']}: {e['label']}" for e in drawn) + "."
+        desc += " Marked events: " + "; ".join(f"{e['date_text']}: {e['label']}" for e in drawn) + "."
     return Figure(id=id, title=title, takeaway=takeaway, description=desc, rows=rows,
                   columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
                   caveat=with_definitions(ctx, rows, caveat),
-                  notes=[f"{e['label']} ({e['date']}): {e['text']}" for e in events])
+                  notes=[f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Callable[[Row], str],
@@ -99,7 +100,7 @@ def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Ca
                   description="Small multiples, one panel per platform and measure, each on its own scale. " + " ".join(parts),
                   rows=rows, columns=[Column("facet", "Panel")] + SERIES_COLUMNS, sources=source_refs(ctx, rows),
                   chart=chart, caveat=with_definitions(ctx, rows, caveat),
-                  notes=[f"{e['label']} ({e['date']}): {e['text']}" for e in events])
+                  notes=[f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: Callable[[Row], str],

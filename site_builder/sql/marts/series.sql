@@ -38,6 +38,7 @@ SELECT
     metric_label,
     any_value(metric_id) AS metric_id,
     any_value(qualifier) AS qualifier,
+    arg_min(qualifier_word, locator) AS qualifier_word,
     period_start,
     period_end,
     geography,

@@ -22,6 +22,7 @@ SELECT
     m.name AS metric_name,
     s.metric_label,
     s.qualifier,
+    s.qualifier_word,
     s.period_start,
     s.period_end,
     s.geography,

@@ -23,6 +23,13 @@ SELECT
     ml.metric_key,
     ml.metric_id,
     coalesce(ml.qualifier, '') AS qualifier,
+    -- the word the value is printed with (data/taxonomy/value_qualifiers.csv): the one the
+    -- source printed ('more than 5.4 million', '<1'), else the metric's ('at most' for an
+    -- upper bound), else none
+    coalesce((SELECT min(q.word) FROM tax_value_qualifiers AS q
+              WHERE q.match = 'published' AND regexp_matches(o.value_as_published, q.pattern, 'i')),
+             (SELECT min(q.word) FROM tax_value_qualifiers AS q
+              WHERE q.match = 'qualifier' AND q.pattern = ml.qualifier), '') AS qualifier_word,
     TRY_CAST(o.period_start AS DATE) AS period_start,
     TRY_CAST(o.period_end AS DATE) AS period_end,
     o.geography,
