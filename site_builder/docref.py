@@ -283,9 +283,12 @@ def _host(url: str) -> str:
 
 
 def resolve(text: str | None, *, title: str = "", note: str = "", start: date | None = None,
-            end: date | None = None, when: str = "", rules: Rules | None = None) -> DocRef:
+            end: date | None = None, when: str = "", rules: Rules | None = None,
+            guessed: frozenset[str] = frozenset()) -> DocRef:
     """The document reference a source field gives a row (see the module docstring).
-    ``when`` is the date text the reader is shown with an unlinked title ('April 2022')."""
+    ``when`` is the date text the reader is shown with an unlinked title ('April 2022');
+    ``guessed``: addresses another row's remark or note marks inferred or truncated (a guessed
+    address stays a guess wherever it is used)."""
     rules = rules or load_rules()
     urls = addresses(text)
     url, how = choose(urls, start, end, rules)
@@ -302,6 +305,8 @@ def resolve(text: str | None, *, title: str = "", note: str = "", start: date | 
             ur = Rule("url", re.compile(""), "homepage", _host(considered), "address not recorded", ())
         if ur is not None:
             candidates.append((ur, ur.kind))
+    if considered in guessed:
+        candidates.append((Rule("url", re.compile(""), "inferred", "", "address inferred", ()), "inferred"))
     if r := _rule(rules, "note", note):
         binding = rules.kinds[r.kind].href == "never"
         if binding or not candidates:
@@ -380,8 +385,11 @@ def create_table(con, data_dir: Path) -> None:  # noqa: ANN001 - a DuckDB connec
     rules = load_rules(data_dir)
     keys = con.execute(_KEYS_SQL).fetchall()
     rows = []
+    refs = [resolve(f, title=t, note=n, start=_iso(s), end=_iso(e), rules=rules) for f, t, n, s, e in keys]
+    guessed = frozenset(a for ref in refs if ref.kind in ("inferred", "truncated") for a in ref.addresses[:1])
     for field_text, title, note, start, end in keys:
-        ref = resolve(field_text, title=title, note=note, start=_iso(start), end=_iso(end), rules=rules)
+        ref = resolve(field_text, title=title, note=note, start=_iso(start), end=_iso(end), rules=rules,
+                      guessed=guessed)
         rows.append([field_text, title, note, start, end, ref.url, ref.number_url, ref.kind, ref.label, ref.text,
                      " | ".join(ref.addresses), ref.choice])
     cols = ", ".join(f"{c} VARCHAR" for c in ["field", "title", "note", "period_start", "period_end", *DOC_COLUMNS])

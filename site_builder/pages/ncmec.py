@@ -54,7 +54,7 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["doc_label"] = r["disclosed_label"] or ""
         r["locator"] = r["disclosed_locator"]
         r["counted_doc_url"] = r["counted_url"] or ""
-        r["counted_doc_label"] = r["counted_label"] or "
+        r["counted_doc_label"] = r["counted_label"] or ""
         r["release_id"] = r["disclosed_release_id"]
         # both counts of the row, each linked to its own document in the takeaway
         r["linked"] = ({"value": r["disclosed"], "doc_url": r["doc_url"], "locator": r["disclosed_locator"],
