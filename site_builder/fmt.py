@@ -39,6 +39,8 @@ def percent(value: float | None, digits: int = 2) -> str:
     if value is None:
         return "not reported"
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    if text in ("0", "-0") and value:  # 0.0001% is not 0%
+        text = f"{value:.2g}" if abs(value) >= 1e-4 else f"{value:.6f}".rstrip("0")
     return f"{text}%"
 
 

@@ -136,7 +136,7 @@ def doc_item(label: str, release_id: str, *, url: str | None, tag: str | None, t
     its link where one may be shown, with the label a secondary source or landing page needs
     next to it (``tag``); else why there is none ('address not recorded (…)')."""
     reason = (text or "").rsplit(" – ", 1)[1] if " – " in (text or "") else ""
-    return SourceItem(label=label, url=url or "", release_id=release_id, tag=(tag or "") if url else "",
+    return SourceItem(label=fmt.dates_in_words(label), url=url or "", release_id=release_id, tag=(tag or "") if url else "",
                       unlinked="" if url else reason)
 
 
