@@ -30,6 +30,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import duckdb
+
 from site_builder import settings
 from site_builder.errors import InputError
 
@@ -377,7 +379,7 @@ def _iso(text: str) -> date | None:
         return None  # an unreadable period is reported by the data checks, not here
 
 
-def create_table(con, data_dir: Path) -> None:  # noqa: ANN001 - a DuckDB connection
+def create_table(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Table ``doc_refs``: one row per distinct (source field, title, note, period) of the
     loaded observations, statements, annotations and releases, with the document reference
     it resolves to. A field of a release (a row without its own source_url) is one
