@@ -54,6 +54,8 @@ class SourceItem:
     label: str
     url: str
     release_id: str
+    tag: str = ""  # shown next to the link: a secondary source's or landing page's label
+    unlinked: str = ""  # why there is no link ('address not recorded (…)')
 
 
 @dataclass(frozen=True)

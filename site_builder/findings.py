@@ -191,7 +191,7 @@ class Writer:
             who=who if who is not None else (r.get("platform_label") or r.get("platform_name") or ""),
             geography=_geo_name(r.get("geography"), self.geo_names, str(r.get("geography_label") or "")),
             task=task_of(r.get("metric_label")),
-            qualifier=QUALIFIER_WORDS.get(r.get("qualifier") or "", ""),
+            qualifier=r.get("qualifier_word") or QUALIFIER_WORDS.get(r.get("qualifier") or "", ""),
             status=r.get("value_status") or "reported",
             text=str(r.get("value_text") or r.get("value_as_published") or "")
             if (r.get("value_status") or "reported") != "reported" else "",

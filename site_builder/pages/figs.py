@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from site_builder import fmt
 from site_builder.charts import base
 from site_builder.figures import ChartCall, Column, Figure
 from site_builder.findings import Written
@@ -41,6 +42,7 @@ def events_for(ctx: Ctx, *, sources: Sequence[str], platforms: Sequence[str] = (
     rows = ctx.query("annotations_for", sources=list(sources), platforms=list(platforms) or None,
                      areas=list(areas) or None, start=start, end=end)
     for r in rows:
+        r["date_text"] = fmt.date_text(r["date"], r["date_precision"])  # 'April 2023', never '2023-04-01'
         r["date"] = r["date"].isoformat()
     return rows
 
@@ -104,11 +106,11 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
     desc = f"Line chart. {describe(ctx, rows, 'series')}"
     drawn = base.events_in_span(events, (min(r["x"] for r in rows), max(r["x"] for r in rows)) if rows else None)
     if drawn:
-        desc += " Marked events: " + "; ".join(f"{e['date']}: {e['label']}" for e in drawn) + "."
+        desc += " Marked events: " + "; ".join(f"{e['date_text']}: {e['label']}" for e in drawn) + "."
     return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows), description=desc, rows=rows,
                   columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
                   caveat=with_definitions(ctx, rows, caveat),
-                  notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date']}): {e['text']}" for e in events])
+                  notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Callable[[Row], str],
@@ -131,7 +133,7 @@ def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Ca
                   description="Small multiples, one panel per platform and measure, each on its own scale. " + " ".join(parts),
                   rows=rows, columns=[Column("facet", "Panel")] + SERIES_COLUMNS, sources=source_refs(ctx, rows),
                   chart=chart, caveat=with_definitions(ctx, rows, caveat),
-                  notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date']}): {e['text']}" for e in events])
+                  notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: Callable[[Row], str],

@@ -44,8 +44,10 @@ def build(ctx: Ctx) -> list[Page]:
     meta = ctx.sources["meta_cser"]
     rev_sources = [SourceRef(source=f"{meta['publisher']}: {meta['title']}", licence=meta["licence"], citation="",
                              items=(SourceItem(f"CSV editions {rev['first']} to {rev['last']}",
-                                               ctx.releases[f"meta_cser-{rev['last']}"]["url"],
-                                               f"meta_cser-{rev['last']}"),))] if rev["n"] else []
+                                               ctx.releases[f"meta_cser-{rev['last']}"]["doc_url"] or "",
+                                               f"meta_cser-{rev['last']}",
+                                               tag=ctx.releases[f"meta_cser-{rev['last']}"]["doc_label"] or ""),))
+                   ] if rev["n"] else []
     if rev["n"]:
         headlines.append(Headline(
             text=ctx.writer.write(Finding(

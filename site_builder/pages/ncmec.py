@@ -6,7 +6,7 @@ from __future__ import annotations
 from site_builder import fmt
 from site_builder.charts import base
 from site_builder.figures import ChartCall, Column, Figure
-from site_builder.pages.common import Ctx, Row, first_url, source_refs
+from site_builder.pages.common import Ctx, Row, source_refs
 
 NCMEC_COLUMNS = [Column("series", "Platform"), Column("period", "Year"), Column("value_text", "Reports", "value"),
                  Column("value_as_published", "As published (NCMEC line: count)"),
@@ -51,15 +51,18 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["counted_text"] = fmt.count(r["counted"])
         r["difference_text"] = f"{r['difference']:+,.0f}"
         r["ratio_text"] = f"{r['ratio']:.2f}"
-        r["doc_url"] = first_url(r["disclosed_url"]) or first_url(ctx.releases[r["disclosed_release_id"]]["url"])
+        # each count links to its own document, chosen for its year (mart reconciliation), or to its release
+        r["doc_url"] = r["doc_link"] = r["disclosed_url"] or ""
+        r["doc_label"] = r["disclosed_label"] or ""
         r["locator"] = r["disclosed_locator"]
-        r["counted_doc_url"] = first_url(r["counted_url"])
+        r["counted_doc_url"] = r["counted_url"] or ""
+        r["counted_doc_label"] = r["counted_label"] or ""
         r["release_id"] = r["disclosed_release_id"]
         # both counts of the row, each linked to its own document in the takeaway
         r["linked"] = ({"value": r["disclosed"], "doc_url": r["doc_url"], "locator": r["disclosed_locator"],
-                        "release_id": r["disclosed_release_id"]},
+                        "doc_label": r["doc_label"], "release_id": r["disclosed_release_id"]},
                        {"value": r["counted"], "doc_url": r["counted_doc_url"], "locator": r["counted_locator"],
-                        "release_id": r["counted_release_id"]})
+                        "doc_label": r["counted_doc_label"], "release_id": r["counted_release_id"]})
         dc = r["diaphanous_counted"]
         r["check"] = ("" if dc is None else "Diaphanous matched the same NCMEC count" if abs(dc - r["counted"]) < 0.5
                       else f"Diaphanous matched NCMEC lines totalling {fmt.count(dc)}")
@@ -80,7 +83,8 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
                         f"(ratio {r['ratio_text']})." for r in rows),
         rows=rows, columns=RECON_COLUMNS,
         sources=source_refs(ctx, rows) + source_refs(ctx, [{**r, "release_id": r["counted_release_id"],
-                                                            "doc_url": r["counted_url"], "doc_title": ""}
+                                                            "doc_link": r["counted_url"], "doc_label": r["counted_label"],
+                                                            "doc_text": "", "doc_title": ""}
                                                            for r in rows]),
         chart=ChartCall(base.dots, dict(rows=[{"series": r["period"], "category": r["platform_name"],
                                                "value": r["ratio"]} for r in rows],

@@ -16,6 +16,10 @@ SELECT
     count(DISTINCT s.release_id) AS n_releases,
     min(s.source_url) AS source_url,
     min(s.source_title) AS source_title,
+    -- one document when every line was read from the same one, else none
+    CASE WHEN count(DISTINCT coalesce(s.doc_number_url, '')) = 1 THEN min(s.doc_number_url) END AS doc_number_url,
+    CASE WHEN count(DISTINCT coalesce(s.doc_number_url, '')) = 1 THEN min(s.doc_label) END AS doc_label,
+    min(s.doc_text) AS doc_text,
     bool_or(s.platform_label LIKE '%*') AS combined
 FROM series AS s
 WHERE s.source_id = 'ncmec_esp'

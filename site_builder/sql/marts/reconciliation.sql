@@ -16,7 +16,11 @@ WITH disclosed AS (
                    || strftime(s.period_end, '%Y-%m') || ')', '; ' ORDER BY s.period_start) AS disclosed_lines,
         string_agg(s.locator, '; ' ORDER BY s.period_start) AS disclosed_locator,
         min(s.release_id) AS disclosed_release_id,
-        min(coalesce(s.source_url, '')) AS disclosed_url
+        min(coalesce(s.source_url, '')) AS disclosed_source_url,
+        -- the disclosures' document when they all name the same one (a year summed from two
+        -- half-year reports has two: then none, and the release is shown)
+        CASE WHEN count(DISTINCT coalesce(s.doc_number_url, '')) = 1 THEN min(s.doc_number_url) END AS disclosed_url,
+        CASE WHEN count(DISTINCT coalesce(s.doc_number_url, '')) = 1 THEN min(s.doc_label) END AS disclosed_label
     FROM series AS s
     WHERE s.metric_id = 'ncmec_reports_disclosed' AND s.value IS NOT NULL AND s.platform_id IS NOT NULL
       AND year(s.period_start) = year(s.period_end)
@@ -35,7 +39,8 @@ counted AS (
            string_agg(n.lines, '; ' ORDER BY n.platform_id) AS lines,
            string_agg(n.locator, '; ' ORDER BY n.platform_id) AS locator,
            min(n.release_id) AS release_id,
-           min(n.source_url) AS source_url,
+           CASE WHEN count(DISTINCT coalesce(n.doc_number_url, '')) = 1 THEN min(n.doc_number_url) END AS source_url,
+           CASE WHEN count(DISTINCT coalesce(n.doc_number_url, '')) = 1 THEN min(n.doc_label) END AS counted_label,
            any_value(m.note) AS matching_note
     FROM (SELECT DISTINCT platform_id, year FROM disclosed) AS d
     LEFT JOIN matching AS m ON m.platform_id = d.platform_id
@@ -63,6 +68,7 @@ SELECT
     c.locator AS counted_locator,
     c.release_id AS counted_release_id,
     c.source_url AS counted_url,
+    c.counted_label,
     c.matching_note,
     dv.value AS diaphanous_counted,
     d.disclosed - c.value AS difference,
