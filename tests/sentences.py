@@ -25,6 +25,7 @@ _MONTH_FULL = {m: i for i, m in enumerate(calendar.month_name) if m}
 _NOT_IN_PATH_BEFORE = r"(?<![\w/.-])"
 _NOT_IN_PATH_AFTER = r"(?![\w/-]|\.\w)"
 _P = (rf"(?:(?:19|20)\d\d-\d\d-\d\d"
+      rf"|\d{{1,2}}\s(?:{'|'.join(_MONTH_FULL)}|{_MON})\.?\s(?:19|20)\d\d"
       rf"|(?:{_MON})[a-z]*\s?[-–]\s?(?:{_MON})[a-z]*\.?\s(?:19|20)\d\d"
       rf"|(?:{'|'.join(_MONTH_FULL)}|{_MON})\.?\s(?:19|20)\d\d"
       rf"|(?:19|20)\d\d(?:Q[1-4]|H[12])?)")
@@ -32,8 +33,10 @@ PERIOD = re.compile(_NOT_IN_PATH_BEFORE + _P + _NOT_IN_PATH_AFTER)
 # a run of periods ('2017Q4 to 2025Q4', 'between 2019 and 2024') is one span, not two periods compared
 SPAN = re.compile(rf"(?:from\s|between\s)?{_NOT_IN_PATH_BEFORE}{_P}\s?(?:to|and|–|-)\s?{_P}{_NOT_IN_PATH_AFTER}")
 EDITION = re.compile(rf"(?:the\s)?{_NOT_IN_PATH_BEFORE}{_P}(?:\s(?:to|and|–)\s(?:the\s)?{_P})?\s(?:edition|editions)\b"
-                     rf"|\beditions?\s(?:from\s)?(?:the\s)?{_P}(?:\s(?:to|and|–)\s(?:the\s)?{_P})?")
-PROVENANCE = ("Source:", "Sources:", "Data:", "Cite", "Via ", "Licence", "Download")
+                     rf"|\beditions?\s(?:from\s)?(?:the\s)?{_P}(?:\s(?:to|and|–)\s(?:the\s)?{_P})?"
+                     rf"|{_NOT_IN_PATH_BEFORE}{_P}\s\S+\.(?:csv|pdf|xlsx|json)\b")  # '2024Q2 meta-2024-q2.csv' names an edition
+# lines that list sources, dates of events or downloads: they compare no figures
+PROVENANCE = ("Source:", "Sources:", "Data:", "Cite", "Via ", "Licence", "Download", "Marked events:")
 NUMBER = re.compile(r"\d")
 
 
@@ -59,6 +62,11 @@ def period_span(token: str) -> tuple[date, date] | None:
     if m := re.fullmatch(rf"({_MON})[a-z]*\s?[-–]\s?({_MON})[a-z]*\.?\s((?:19|20)\d\d)", t):
         y = int(m[3])
         return date(y, _MONTH_NUM[m[1]], 1), _month_end(y, _MONTH_NUM[m[2]])
+    if m := re.fullmatch(r"(\d{1,2})\s([A-Z][a-z]+)\.?\s((?:19|20)\d\d)", t):
+        mon = _MONTH_FULL.get(m[2]) or _MONTH_NUM.get(m[2][:3])
+        if mon:
+            d = date(int(m[3]), mon, int(m[1]))
+            return d, d
     if m := re.fullmatch(r"([A-Z][a-z]+)\.?\s((?:19|20)\d\d)", t):
         mon = _MONTH_FULL.get(m[1]) or _MONTH_NUM.get(m[1][:3])
         if mon:
