@@ -12,17 +12,22 @@ end up in ``site/downloads/``. One file is one download:
   policy change, regulatory obligation or audit finding; only when that file exists (its
   fields are described as text: the file is the record as committed);
 * ``annotations.csv``, ``releases.csv``, ``sources.csv``: exported like the observations;
-* ``warehouse.duckdb``: a copy of the warehouse file;
+* ``warehouse.duckdb``: every table of the warehouse, rewritten into a new file with its
+  rows in a total order (see :func:`write_sorted_copy`);
 * ``datapackage.json``: one resource per CSV file, with bytes, sha256, a typed schema and
   the licences and sources (with citation texts) of that file.
 
 Design choices:
 
 * The warehouse connection is closed when this stage runs (pipeline closes it after
-  ``render``), so the stage opens the file read-only and, for ``warehouse.duckdb``, copies
-  the closed file: closing checkpoints it (no write-ahead log is left, which is checked),
-  so the copy is exact and cheap. (``EXPORT DATABASE`` writes a folder, not one file;
-  ``COPY FROM DATABASE`` rebuilds the file table by table, slower for the same size.)
+  ``render``), so the stage opens the file read-only (no write-ahead log may be left, which
+  is checked). ``warehouse.duckdb`` is not a byte copy of the build's file: the models'
+  tables are written by several threads, so their rows (and so the file's blocks) come in a
+  different order from one build to the next. The download is rewritten table by table,
+  in name order, rows sorted by every column, on one thread, so two builds of the same data
+  give the same file except for the 16 random bytes DuckDB writes into the header of every
+  new database file (its database identifier) and that header's checksum. (``EXPORT
+  DATABASE`` writes a folder, not one file.)
 * Sizes on the page come from the files written. The page builder (pages/downloads.py)
   registers the page in the ``pages`` stage with no file list; the ``render`` stage writes
   a placeholder; this stage, once the files exist, fills the page's file list from them and
@@ -308,12 +313,45 @@ def copy_claims(data_dir: Path, out_dir: Path) -> BulkFile | None:
     return _finish(f, out_dir)
 
 
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def write_sorted_copy(db_path: Path, target: Path) -> None:
+    """Write every table of the closed warehouse ``db_path`` into a new DuckDB file ``target``:
+    tables in name order, rows sorted by all their columns, on one thread, so that the same
+    tables always give the same bytes (but for the header's random database identifier)."""
+    views = duckdb.connect(str(db_path), read_only=True)
+    try:
+        (n_views,) = views.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()  # type: ignore[misc]
+    finally:
+        views.close()
+    if n_views:
+        raise BuildError(f"{db_path} holds views; the warehouse download copies tables only")
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target), config={"threads": 1})
+    try:
+        # ATTACH takes no bound parameters: the path is written as a quoted SQL string
+        path_literal = "'" + str(db_path).replace("'", "''") + "'"
+        con.execute(f"ATTACH {path_literal} AS src (READ_ONLY)")
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                             "WHERE database_name = 'src' AND NOT internal AND NOT temporary ORDER BY ALL").fetchall()
+        for schema, table in tables:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+            con.execute(f"CREATE TABLE {_quoted(schema)}.{_quoted(table)} AS "
+                        f"SELECT * FROM src.{_quoted(schema)}.{_quoted(table)} ORDER BY ALL")
+        con.execute("DETACH src")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
 def copy_warehouse(db_path: Path, out_dir: Path, n_tables: int, cat: _Catalog) -> BulkFile:
-    """A copy of the closed warehouse file (every table of the build)."""
+    """Every table of the closed warehouse file, rewritten in a total order (write_sorted_copy)."""
     wal = db_path.with_name(db_path.name + ".wal")
     if wal.exists():
         raise BuildError(f"{wal} exists: the warehouse was not closed cleanly, so its file is not complete")
-    shutil.copyfile(db_path, out_dir / "warehouse.duckdb")
+    write_sorted_copy(db_path, out_dir / "warehouse.duckdb")
     licences = tuple(dict.fromkeys((*cat.of("observations")[0], PROJECT_LICENCE)))
     f = BulkFile("warehouse.duckdb", "The DuckDB warehouse of this build",
                  "Every table the site is built from: the committed data as loaded, the taxonomy maps, and the "

@@ -154,7 +154,7 @@ def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUIL
         with stages.stage("downloads", "write bulk files and the data package, list them"):
             downloads.run(db_path, data_dir, docs_dir, pages, env, site_info)
         with stages.stage("publish", "mkdocs build --strict"):
-            publish.run_mkdocs(docs_dir, work / "site", make_nav(pages))
+            publish.run_mkdocs(docs_dir, work / "site", make_nav(pages), build_date=site_info["data_date"])
         publish.swap_into_place(work / "site", site_dir)
         publish.swap_into_place(docs_dir, build_dir / "docs")
         (db_path).replace(build_dir / "warehouse.duckdb")

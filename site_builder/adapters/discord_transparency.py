@@ -39,7 +39,6 @@ errors (``ERRATA``) are set aside in the quarantine instead, with the reason.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import re
@@ -49,7 +48,7 @@ from pathlib import Path
 
 from site_builder.errors import InputError
 from site_builder.observations import Observation
-from site_builder.periods import month_end, parse_period
+from site_builder.periods import MONTH_NAMES, month_end, parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
 from site_builder.values import parse_published
@@ -60,7 +59,7 @@ NCMEC_POLICY = "NCMEC reports"
 NCMEC_UNIT = "CyberTipline reports to NCMEC"
 NOT_REPORTED = frozenset({"--"})
 TOTAL_LABELS = frozenset({"Total", "Total:", "Sum:", "SUM"})
-MONTHS = {calendar.month_name[i]: i for i in range(1, 13)}
+MONTHS = {name: i for i, name in enumerate(MONTH_NAMES, start=1)}
 QUARTER_TITLE = re.compile(r"^Q([1-4]) NCMEC Reports$")
 
 

@@ -33,7 +33,6 @@ stored (text as printed, footnote marker kept; numbers in their shortest exact f
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from pathlib import Path
@@ -42,7 +41,7 @@ from python_calamine import CalamineWorkbook
 
 from site_builder.errors import InputError
 from site_builder.observations import Observation
-from site_builder.periods import month_end, parse_period
+from site_builder.periods import MONTH_ABBR, MONTH_NAMES, month_end, parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
 from site_builder.values import format_number, parse_published
@@ -76,7 +75,7 @@ NOTE_TOTAL = re.compile(r"total NCMEC CyberTip(?:line)? Reports for this period 
                         re.IGNORECASE)
 _PERIOD = re.compile(r"^([A-Za-z]+)\.?\s*-\s*([A-Za-z]+)\.?\s+(\d{4})$")
 _MONTHS = {name.lower(): i for i in range(1, 13)
-           for name in (calendar.month_name[i], calendar.month_abbr[i])} | {"sept": 9}
+           for name in (MONTH_NAMES[i - 1], MONTH_ABBR[i - 1])} | {"sept": 9}
 
 
 def col_letter(index: int) -> str:

@@ -59,13 +59,14 @@ class Ctx:
     def __init__(self, con: duckdb.DuckDBPyConnection, sql_dir: Path = settings.SQL_DIR) -> None:
         self.con = con
         self.sql_dir = sql_dir
-        self.sources = {r["source_id"]: r for r in self.rows("SELECT * FROM sources")}
-        self.releases = {r["release_id"]: r for r in self.rows("SELECT * FROM releases")}
-        self.platforms = {r["platform_id"]: r for r in self.rows("SELECT * FROM platforms")}
-        self.policy_areas = {r["policy_area"]: r for r in self.rows("SELECT * FROM policy_areas ORDER BY rank")}
-        self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics")}
+        # every lookup in a total order, so that iterating one never depends on how DuckDB read the table
+        self.sources = {r["source_id"]: r for r in self.rows("SELECT * FROM sources ORDER BY ALL")}
+        self.releases = {r["release_id"]: r for r in self.rows("SELECT * FROM releases ORDER BY ALL")}
+        self.platforms = {r["platform_id"]: r for r in self.rows("SELECT * FROM platforms ORDER BY ALL")}
+        self.policy_areas = {r["policy_area"]: r for r in self.rows("SELECT * FROM policy_areas ORDER BY rank, policy_area")}
+        self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics ORDER BY ALL")}
         self.definitions = {(r["metric_id"], r["source_id"]): r
-                            for r in self.rows("SELECT * FROM tax_metric_definitions")}
+                            for r in self.rows("SELECT * FROM tax_metric_definitions ORDER BY ALL")}
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         cur = self.con.execute(sql, params or {})

@@ -13,8 +13,8 @@ WITH disclosed AS (
         sum(s.value) AS disclosed,
         sum(date_diff('month', s.period_start, s.period_end) + 1) AS months,
         string_agg(s.value_as_published || ' (' || strftime(s.period_start, '%Y-%m') || ' to '
-                   || strftime(s.period_end, '%Y-%m') || ')', '; ' ORDER BY s.period_start) AS disclosed_lines,
-        string_agg(s.locator, '; ' ORDER BY s.period_start) AS disclosed_locator,
+                   || strftime(s.period_end, '%Y-%m') || ')', '; ' ORDER BY s.period_start, s.period_end, s.locator) AS disclosed_lines,
+        string_agg(s.locator, '; ' ORDER BY s.period_start, s.period_end, s.locator) AS disclosed_locator,
         min(s.release_id) AS disclosed_release_id,
         min(coalesce(s.source_url, '')) AS disclosed_url
     FROM series AS s
@@ -36,7 +36,7 @@ counted AS (
            string_agg(n.locator, '; ' ORDER BY n.platform_id) AS locator,
            min(n.release_id) AS release_id,
            min(n.source_url) AS source_url,
-           any_value(m.note) AS matching_note
+           min(m.note) AS matching_note
     FROM (SELECT DISTINCT platform_id, year FROM disclosed) AS d
     LEFT JOIN matching AS m ON m.platform_id = d.platform_id
     JOIN ncmec_platform_year AS n
@@ -71,4 +71,4 @@ FROM disclosed AS d
 JOIN counted AS c ON c.platform_id = d.platform_id AND c.year = d.year
 LEFT JOIN diaphanous_view AS dv ON dv.platform_id = d.platform_id AND dv.year = d.year
 QUALIFY row_number() OVER (PARTITION BY d.platform_id, d.year
-                           ORDER BY d.release_kind = 'raw' DESC, d.source_id, d.metric_label) = 1
+                           ORDER BY d.release_kind = 'raw' DESC, d.source_id, d.metric_label, d.platform_label) = 1
