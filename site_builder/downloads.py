@@ -13,7 +13,7 @@ end up in ``site/downloads/``. One file is one download:
   fields are described as text: the file is the record as committed);
 * ``annotations.csv``, ``releases.csv``, ``sources.csv``: exported like the observations;
 * ``warehouse.duckdb``: every table of the warehouse, rewritten into a new file with its
-  rows in a total order (see :func:`write_sorted_copy`);
+  rows in a total order (see ``warehouse.write_sorted_copy``);
 * ``datapackage.json``: one resource per CSV file, with bytes, sha256, a typed schema and
   the licences and sources (with citation texts) of that file.
 
@@ -50,7 +50,7 @@ from typing import Any
 import duckdb
 import jinja2
 
-from site_builder import render, settings
+from site_builder import render, settings, warehouse
 from site_builder.catalog import sha256_of
 from site_builder.errors import BuildError
 from site_builder.pages import downloads as downloads_page
@@ -158,7 +158,8 @@ FIELD_DOCS = {
     "period_end": "last day of the period the number covers",
     "geography": "place as published",
     "geo_code": "harmonised place code ('global', ISO code, 'EU')",
-    "value_status": "reported, range (value_low to value_high) or not_reported (published as N/A)",
+    "value_status": "reported, range (value_low to value_high), not_reported (published as N/A) or not_numeric "
+                    "(a number the publisher qualified, such as 'approximately 4%': no value, see value_as_published)",
     "value": "the number; percentages on the 0-100 scale",
     "value_low": "low end of a published range",
     "value_high": "high end of a published range",
@@ -313,45 +314,12 @@ def copy_claims(data_dir: Path, out_dir: Path) -> BulkFile | None:
     return _finish(f, out_dir)
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def write_sorted_copy(db_path: Path, target: Path) -> None:
-    """Write every table of the closed warehouse ``db_path`` into a new DuckDB file ``target``:
-    tables in name order, rows sorted by all their columns, on one thread, so that the same
-    tables always give the same bytes (but for the header's random database identifier)."""
-    views = duckdb.connect(str(db_path), read_only=True)
-    try:
-        (n_views,) = views.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()  # type: ignore[misc]
-    finally:
-        views.close()
-    if n_views:
-        raise BuildError(f"{db_path} holds views; the warehouse download copies tables only")
-    target.unlink(missing_ok=True)
-    con = duckdb.connect(str(target), config={"threads": 1})
-    try:
-        # ATTACH takes no bound parameters: the path is written as a quoted SQL string
-        path_literal = "'" + str(db_path).replace("'", "''") + "'"
-        con.execute(f"ATTACH {path_literal} AS src (READ_ONLY)")
-        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                             "WHERE database_name = 'src' AND NOT internal AND NOT temporary ORDER BY ALL").fetchall()
-        for schema, table in tables:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
-            con.execute(f"CREATE TABLE {_quoted(schema)}.{_quoted(table)} AS "
-                        f"SELECT * FROM src.{_quoted(schema)}.{_quoted(table)} ORDER BY ALL")
-        con.execute("DETACH src")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-
-
 def copy_warehouse(db_path: Path, out_dir: Path, n_tables: int, cat: _Catalog) -> BulkFile:
     """Every table of the closed warehouse file, rewritten in a total order (write_sorted_copy)."""
     wal = db_path.with_name(db_path.name + ".wal")
     if wal.exists():
         raise BuildError(f"{wal} exists: the warehouse was not closed cleanly, so its file is not complete")
-    write_sorted_copy(db_path, out_dir / "warehouse.duckdb")
+    warehouse.write_sorted_copy(db_path, out_dir / "warehouse.duckdb")
     licences = tuple(dict.fromkeys((*cat.of("observations")[0], PROJECT_LICENCE)))
     f = BulkFile("warehouse.duckdb", "The DuckDB warehouse of this build",
                  "Every table the site is built from: the committed data as loaded, the taxonomy maps, and the "

@@ -39,10 +39,13 @@ def percent(value: float | None, digits: int = 2) -> str:
 
 
 def value(v: float | None, unit_kind: str | None, *, status: str = "reported",
-          low: float | None = None, high: float | None = None, qualifier: str = "") -> str:
-    """A value as a sentence would write it, honouring ranges, N/A and bounds."""
+          low: float | None = None, high: float | None = None, qualifier: str = "", published: str = "") -> str:
+    """A value as a sentence would write it, honouring ranges, N/A and bounds; a value that is
+    not a number as published ('approximately 4%') is written as published, and says so."""
     if status == "not_reported":
         return "not reported (N/A)"
+    if status == "not_numeric":
+        return f"{published or 'not a number'} (as published)"
     if status == "range":
         return f"{percent(low)} to {percent(high)}" if unit_kind == "percent" else f"{count(low)} to {count(high)}"
     text = percent(v) if unit_kind == "percent" else count(v)

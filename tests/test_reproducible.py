@@ -192,7 +192,7 @@ def test_two_clean_builds_are_byte_identical(built_site, tmp_path):
     checksum, and offers no setting to fix them. So for that file: the bytes after the
     4 KiB main header are identical, and so are its table list and every table's rows in a
     full sort order. (The download is written table by table in a total order, see
-    downloads.write_sorted_copy, which is what makes every other byte reproducible.)"""
+    warehouse.write_sorted_copy, which is what makes every other byte reproducible.)"""
     other = tmp_path / "build"
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env.update(PYTHONHASHSEED="12345", TZ="Pacific/Kiritimati", LC_ALL="C.UTF-8")

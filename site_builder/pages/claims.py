@@ -22,7 +22,8 @@ def _figure_item(ctx: Ctx, e: Row) -> dict[str, Any]:
         "type": "figure",
         "label": f"{e['platform_label']}: {e['policy_label']}: {e['metric_label']}",
         "value_text": fmt.value(e["value"], e["unit_kind"], status=e["value_status"], low=e["value_low"],
-                                high=e["value_high"], qualifier=e["qualifier"] or ""),
+                                high=e["value_high"], qualifier=e["qualifier"] or "",
+                                published=e["value_as_published"] or ""),
         "unit": "" if e["unit_display"] == "%" else e["unit_display"] or e["unit"],  # '97.8%', not '97.8% %'
         "period": fmt.period(start, end),
         "source": e["source_short"],

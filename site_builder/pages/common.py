@@ -67,6 +67,9 @@ class Ctx:
         self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics ORDER BY ALL")}
         self.definitions = {(r["metric_id"], r["source_id"]): r
                             for r in self.rows("SELECT * FROM tax_metric_definitions ORDER BY ALL")}
+        # the selections (``points`` filters) read since the last figure took them, for messages
+        self._pending: list[str] = []
+        self._last_selection = ""
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         cur = self.con.execute(sql, params or {})
@@ -84,7 +87,17 @@ class Ctx:
         if unknown:
             raise TypeError(f"unknown filter(s): {sorted(unknown)}")
         params = {k: filters.get(k) for k in SERIES_FILTERS}
+        self._pending.append("series points where " + (", ".join(
+            f"{k} = {'/'.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+            for k, v in params.items() if v is not None) or "any"))
         return [enrich(r) for r in self.query("series_points", **params)]
+
+    def selection(self) -> str:
+        """The ``points`` selections read since the previous call (else the previous answer):
+        what a figure built now was drawn from, named when it turns out to have no rows."""
+        if self._pending:
+            self._last_selection, self._pending = "; ".join(self._pending), []
+        return self._last_selection
 
     def platform_name(self, platform_id: str | None, fallback: str = "") -> str:
         p = self.platforms.get(platform_id or "")
@@ -101,7 +114,8 @@ def enrich(r: Row) -> Row:
     r["period"] = fmt.period(r["period_start"], r["period_end"])
     r["x"] = midpoint(r["period_start"], r["period_end"]).isoformat()
     r["value_text"] = fmt.value(r["value"], r["unit_kind"], status=r["value_status"], low=r["value_low"],
-                                high=r["value_high"], qualifier=r.get("qualifier", ""))
+                                high=r["value_high"], qualifier=r.get("qualifier", ""),
+                                published=r.get("value_as_published") or "")
     r["doc_url"] = first_url(r.get("doc_url"), year=r["period_start"].year)
     for k in ("period_start", "period_end"):
         r[k] = r[k].isoformat()

@@ -76,7 +76,7 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
         desc += " Marked events: " + "; ".join(f"{e['date']}: {e['label']}" for e in drawn) + "."
     return Figure(id=id, title=title, takeaway=takeaway, description=desc, rows=rows,
                   columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
-                  caveat=with_definitions(ctx, rows, caveat),
+                  caveat=with_definitions(ctx, rows, caveat), data=ctx.selection(),
                   notes=[f"{e['label']} ({e['date']}): {e['text']}" for e in events])
 
 
@@ -98,7 +98,7 @@ def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Ca
     return Figure(id=id, title=title, takeaway=takeaway,
                   description="Small multiples, one panel per platform and measure, each on its own scale. " + " ".join(parts),
                   rows=rows, columns=[Column("facet", "Panel")] + SERIES_COLUMNS, sources=source_refs(ctx, rows),
-                  chart=chart, caveat=with_definitions(ctx, rows, caveat),
+                  chart=chart, caveat=with_definitions(ctx, rows, caveat), data=ctx.selection(),
                   notes=[f"{e['label']} ({e['date']}): {e['text']}" for e in events])
 
 
@@ -117,4 +117,5 @@ def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: C
         f"{r['category']}{' (' + r['group'] + ')' if color_of else ''}: {r['value_text']} ({r['period']})." for r in rows)
     cols = columns or [Column("category", "Bar")] + ([Column("group", "Measure")] if color_of else []) + SERIES_COLUMNS[1:]
     return Figure(id=id, title=title, takeaway=takeaway, description=desc, rows=rows, columns=cols,
-                  sources=source_refs(ctx, rows), chart=chart, caveat=with_definitions(ctx, rows, caveat))
+                  sources=source_refs(ctx, rows), chart=chart, caveat=with_definitions(ctx, rows, caveat),
+                  data=ctx.selection())

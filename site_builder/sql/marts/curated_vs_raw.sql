@@ -12,7 +12,9 @@ WITH keyed AS (
 curated AS (
     SELECT source_id, platform, policy_key, metric_key, period_start, period_end, geo_code,
            min(release_id) AS curated_release_id,
-           sum(v ORDER BY locator, platform_label, policy_label, metric_label, v) AS curated_value,
+           -- a line that is not a number as published ('approximately 4%') is never summed
+           CASE WHEN count(*) FILTER (WHERE value_status = 'not_numeric') = 0
+                THEN sum(v ORDER BY locator, platform_label, policy_label, metric_label, v) END AS curated_value,
            min(v) AS curated_min,
            max(v) AS curated_max,
            string_agg(platform_label || ' / ' || policy_label || ' / ' || metric_label || ': ' || value_as_published,
@@ -25,7 +27,8 @@ curated AS (
 raw AS (
     SELECT source_id, platform, policy_key, metric_key, period_start, period_end, geo_code,
            min(release_id) AS raw_release_id,
-           sum(v ORDER BY locator, platform_label, policy_label, metric_label, v) AS raw_value,
+           CASE WHEN count(*) FILTER (WHERE value_status = 'not_numeric') = 0
+                THEN sum(v ORDER BY locator, platform_label, policy_label, metric_label, v) END AS raw_value,
            string_agg(platform_label || ' / ' || policy_label || ' / ' || metric_label || ': ' || value_as_published,
                       '; ' ORDER BY locator, platform_label, policy_label, metric_label, value_as_published) AS raw_lines,
            string_agg(locator, '; ' ORDER BY locator, platform_label, policy_label, metric_label, value_as_published)

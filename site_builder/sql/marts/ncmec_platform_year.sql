@@ -3,7 +3,8 @@
 -- a company appears under several names in one year (Twitter, Inc. / Vine.co and X Corp in
 -- 2023) the lines are summed and every line is listed in `lines`; same source, same
 -- metric, same year, so the sum is like for like. Asterisked names (2019-2020) combine
--- related companies: `combined` marks them.
+-- related companies: `combined` marks them. A year in which one of the lines is not a number
+-- as published ('approximately 1,000') is left out: its lines cannot be summed.
 SELECT
     s.platform_id,
     s.period_start,
@@ -23,3 +24,4 @@ WHERE s.source_id = 'ncmec_esp'
   AND s.platform_id IS NOT NULL
   AND NOT s.conflict
 GROUP BY s.platform_id, s.period_start, s.period_end
+HAVING count(*) FILTER (WHERE s.value_status = 'not_numeric') = 0

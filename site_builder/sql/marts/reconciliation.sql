@@ -51,8 +51,11 @@ diaphanous_view AS (
     FROM (
         SELECT platform_id, year(period_start) AS year, release_kind, release_id, sum(value) AS value
         FROM series
-        WHERE source_id = 'diaphanous' AND metric_id = 'ncmec_reports_received' AND value IS NOT NULL
+        WHERE source_id = 'diaphanous' AND metric_id = 'ncmec_reports_received'
+          AND (value IS NOT NULL OR value_status = 'not_numeric')
         GROUP BY ALL
+        -- a part that is not a number as published cannot be summed
+        HAVING count(*) FILTER (WHERE value_status = 'not_numeric') = 0
     )
     QUALIFY row_number() OVER (PARTITION BY platform_id, year ORDER BY release_kind = 'raw' DESC, release_id) = 1
 )

@@ -9,7 +9,8 @@ history AS (
     SELECT o.source_id, o.platform_label, o.platform_id, o.policy_key, o.policy_label, o.policy_area,
            o.metric_label, o.metric_key, o.metric_id, o.period_start, o.period_end, o.geography, o.geo_code, o.edition, o.edition_end,
            o.release_id, o.value_status, o.value, o.value_as_published, o.locator,
-           o.value_status || ':' || coalesce(CAST(o.value AS VARCHAR), '') AS vkey,
+           o.value_status || ':' || CASE WHEN o.value_status = 'not_numeric' THEN o.value_as_published
+                                         ELSE coalesce(CAST(o.value AS VARCHAR), '') END AS vkey,
            -- the figure's editions in a total order (a full key breaks ties between editions
            -- with the same end date and between two lines of one file giving the same key)
            row_number() OVER (
