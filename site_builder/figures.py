@@ -160,7 +160,7 @@ def empty_chart_message(fig: Figure, page: str) -> str:
     given = len((fig.chart.kwargs.get("rows") or []) if fig.chart else [])
     data = fig.data or "the rows its page builder selected"
     why = (f"none of its {given} rows has a value to draw" if given else "no row is left after filtering")
-    return f"chart {fig.id!r} ('{fig.title}') on {page}: {why} (data: {data})"
+    return f"chart {fig.id!r} ('{fig.title}') on {page}: {why} (data read for it: {data})"
 
 
 def _native_message(exc: Exception) -> str:

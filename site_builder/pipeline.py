@@ -38,7 +38,7 @@ from rich.console import Console
 
 from site_builder import downloads, publish, render, settings, warehouse
 from site_builder.errors import BuildError
-from site_builder.figures import Figure, drawable_rows, empty_chart_message
+from site_builder.figures import drawable_rows, empty_chart_message
 from site_builder.pages import (
     child_safety,
     coverage,
@@ -148,12 +148,24 @@ def remove_stale_work_dirs(build_dir: Path, console: Console) -> list[Path]:
             owner = int((d / OWNER_FILE).read_text(encoding="utf-8").strip())
         except (OSError, ValueError):
             owner = None
-        if owner is not None and owner != os.getpid() and _alive(owner):
+        if owner is not None and _alive(owner):
             continue
         shutil.rmtree(d, ignore_errors=True)
         removed.append(d)
         console.print(f"[yellow]Removed[/] {d.name}, left by a build that was interrupted.", highlight=False)
     return removed
+
+
+def _without(value: Any, ids: set[int]) -> Any:
+    """``value`` with the figures whose ids are given taken out of every list in it and
+    replaced by None in every dict (a template that needs one then fails, naming it)."""
+    if isinstance(value, list):
+        kept = [_without(v, ids) for v in value if id(v) not in ids]
+        return kept if len(kept) != len(value) or any(a is not b for a, b in zip(kept, value)) else value
+    if isinstance(value, dict):
+        new = {k: None if id(v) in ids else _without(v, ids) for k, v in value.items()}
+        return new if any(new[k] is not v for k, v in value.items()) else value
+    return value
 
 
 def leave_out_empty_charts(pages: list[Page], console: Console) -> dict[str, list[str]]:
@@ -166,11 +178,7 @@ def leave_out_empty_charts(pages: list[Page], console: Console) -> dict[str, lis
             continue
         ids = {id(f) for f in empty}
         page.figures = [f for f in page.figures if id(f) not in ids]
-        for key, value in list(page.context.items()):
-            if isinstance(value, list):
-                page.context[key] = [v for v in value if id(v) not in ids]
-            elif isinstance(value, dict) and any(isinstance(v, Figure) for v in value.values()):
-                page.context[key] = {k: v for k, v in value.items() if id(v) not in ids}
+        page.context = _without(page.context, ids)
         left[page.path] = [empty_chart_message(f, page.path) for f in empty]
         for msg in left[page.path]:
             console.print(f"[yellow]Left out[/] {msg}.", highlight=False, soft_wrap=True)
