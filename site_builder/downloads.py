@@ -12,17 +12,22 @@ end up in ``site/downloads/``. One file is one download:
   policy change, regulatory obligation or audit finding; only when that file exists (its
   fields are described as text: the file is the record as committed);
 * ``annotations.csv``, ``releases.csv``, ``sources.csv``: exported like the observations;
-* ``warehouse.duckdb``: a copy of the warehouse file;
+* ``warehouse.duckdb``: every table of the warehouse, rewritten into a new file with its
+  rows in a total order (see ``warehouse.write_sorted_copy``);
 * ``datapackage.json``: one resource per CSV file, with bytes, sha256, a typed schema and
   the licences and sources (with citation texts) of that file.
 
 Design choices:
 
 * The warehouse connection is closed when this stage runs (pipeline closes it after
-  ``render``), so the stage opens the file read-only and, for ``warehouse.duckdb``, copies
-  the closed file: closing checkpoints it (no write-ahead log is left, which is checked),
-  so the copy is exact and cheap. (``EXPORT DATABASE`` writes a folder, not one file;
-  ``COPY FROM DATABASE`` rebuilds the file table by table, slower for the same size.)
+  ``render``), so the stage opens the file read-only (no write-ahead log may be left, which
+  is checked). ``warehouse.duckdb`` is not a byte copy of the build's file: the models'
+  tables are written by several threads, so their rows (and so the file's blocks) come in a
+  different order from one build to the next. The download is rewritten table by table,
+  in name order, rows sorted by every column, on one thread, so two builds of the same data
+  give the same file except for the 16 random bytes DuckDB writes into the header of every
+  new database file (its database identifier) and that header's checksum. (``EXPORT
+  DATABASE`` writes a folder, not one file.)
 * Sizes on the page come from the files written. The page builder (pages/downloads.py)
   registers the page in the ``pages`` stage with no file list; the ``render`` stage writes
   a placeholder; this stage, once the files exist, fills the page's file list from them and
@@ -45,7 +50,7 @@ from typing import Any
 import duckdb
 import jinja2
 
-from site_builder import render, settings
+from site_builder import render, settings, warehouse
 from site_builder.catalog import sha256_of
 from site_builder.errors import BuildError
 from site_builder.pages import downloads as downloads_page
@@ -153,7 +158,8 @@ FIELD_DOCS = {
     "period_end": "last day of the period the number covers",
     "geography": "place as published",
     "geo_code": "harmonised place code ('global', ISO code, 'EU')",
-    "value_status": "reported, range (value_low to value_high) or not_reported (published as N/A)",
+    "value_status": "reported, range (value_low to value_high), not_reported (published as N/A) or not_numeric "
+                    "(a number the publisher qualified, such as 'approximately 4%': no value, see value_as_published)",
     "value": "the number; percentages on the 0-100 scale",
     "value_low": "low end of a published range",
     "value_high": "high end of a published range",
@@ -309,11 +315,11 @@ def copy_claims(data_dir: Path, out_dir: Path) -> BulkFile | None:
 
 
 def copy_warehouse(db_path: Path, out_dir: Path, n_tables: int, cat: _Catalog) -> BulkFile:
-    """A copy of the closed warehouse file (every table of the build)."""
+    """Every table of the closed warehouse file, rewritten in a total order (write_sorted_copy)."""
     wal = db_path.with_name(db_path.name + ".wal")
     if wal.exists():
         raise BuildError(f"{wal} exists: the warehouse was not closed cleanly, so its file is not complete")
-    shutil.copyfile(db_path, out_dir / "warehouse.duckdb")
+    warehouse.write_sorted_copy(db_path, out_dir / "warehouse.duckdb")
     licences = tuple(dict.fromkeys((*cat.of("observations")[0], PROJECT_LICENCE)))
     f = BulkFile("warehouse.duckdb", "The DuckDB warehouse of this build",
                  "Every table the site is built from: the committed data as loaded, the taxonomy maps, and the "

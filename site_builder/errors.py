@@ -5,6 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def shown(got: object) -> str:
+    """What was found, for a reader: text in quotes, a list or a record as its items (never a
+    Python repr of a list, a dict or a date)."""
+    if isinstance(got, str):
+        return repr(got)
+    if isinstance(got, (list, tuple)):
+        return ", ".join(str(x) for x in got) if got else "nothing"
+    if isinstance(got, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in got.items()) + "}"
+    return str(got)
+
+
 class InputError(Exception):
     """A published or committed file is not what the project expects.
 
@@ -35,7 +47,7 @@ class InputError(Exception):
             where += f", {cell}"
         msg = f"{where}: {problem}"
         if got is not None:
-            msg += f" (found {got!r})"
+            msg += f" (found {shown(got)})"
         if expected:
             msg += f"; expected {expected}"
         super().__init__(msg)

@@ -14,11 +14,13 @@ import hashlib
 import io
 import json
 import multiprocessing
+import os
 import re
 import shutil
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
@@ -113,6 +115,8 @@ class Figure:
     # the rows whose values the takeaway quotes (None: any row); [] when its numbers only count
     # rows, so that a count such as "2 of them" is never linked to a row whose value is 2
     cites: list[Row] | None = None
+    # what the rows were selected from (source, measures, filters), named when a chart has none
+    data: str = ""
     # filled when rendered: file URLs, image size, the takeaway with linked numbers, the quote
     assets: dict[str, str] = field(default_factory=dict)
     size: tuple[int, int] = (0, 0)
@@ -146,6 +150,28 @@ def svg_size(svg: str) -> tuple[int, int]:
 EXTS = ("svg", "png", "vl.json")
 
 
+def drawable_rows(chart: ChartCall) -> int:
+    """How many of the rows a chart is given it can draw: rows with a value on its measure axis
+    (``y`` or ``value``; a row whose value is None, N/A or not a number, is not drawn)."""
+    rows = chart.kwargs.get("rows") or []
+    measure = chart.kwargs.get("y") or chart.kwargs.get("value")
+    return sum(1 for r in rows if measure is None or r.get(measure) is not None)
+
+
+def empty_chart_message(fig: Figure, page: str) -> str:
+    """Why a chart is left out: it names the chart, its page and the data that emptied it."""
+    given = len((fig.chart.kwargs.get("rows") or []) if fig.chart else [])
+    data = fig.data or "the rows its page builder selected"
+    why = (f"none of its {given} rows has a value to draw" if given else "no row is left after filtering")
+    return f"chart {fig.id!r} ('{fig.title}') on {page}: {why} (data read for it: {data})"
+
+
+def _native_message(exc: Exception) -> str:
+    """The message of a renderer error without the native stack trace vl-convert appends."""
+    text = str(exc).split("Stack backtrace:", 1)[0].strip()
+    return " ".join(text.split()) or type(exc).__name__
+
+
 def draw(chart: ChartCall, description: str, label: str, stem: Path) -> None:
     """Render one chart to ``<stem>.svg``, ``.png`` and ``.vl.json`` (runs in a worker process)."""
     spec = chart.build().to_dict(validate=False)
@@ -154,7 +180,7 @@ def draw(chart: ChartCall, description: str, label: str, stem: Path) -> None:
         svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
         png = vlc.svg_to_png(svg, scale=PNG_SCALE)
     except (ValueError, RuntimeError) as exc:
-        raise BuildError(f"chart {label} failed to render: {exc}") from exc
+        raise BuildError(f"chart {label} failed to render: {_native_message(exc)}") from None
     stem.with_suffix(".vl.json").write_text(json.dumps(spec, sort_keys=True, ensure_ascii=False, indent=1),
                                             encoding="utf-8")
     stem.with_suffix(".svg").write_text(svg, encoding="utf-8")
@@ -163,6 +189,33 @@ def draw(chart: ChartCall, description: str, label: str, stem: Path) -> None:
 
 def _draw_job(job: tuple[ChartCall, str, str, Path]) -> None:
     draw(*job)
+
+
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: exit as soon as the build process that started this worker is gone
+    (killed with SIGKILL, say), so that no worker outlives its build."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-build-process", daemon=True).start()
+
+
+def draw_in_workers(jobs: list[tuple[ChartCall, str, str, Path]], workers: int) -> None:
+    """Draw the charts in ``workers`` spawned processes. If drawing fails or the build is
+    interrupted (an exception here, such as the one pipeline raises on SIGTERM), the workers
+    are terminated before the exception goes on; a worker whose build process died exits
+    by itself (``_watch_parent``)."""
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_watch_parent, initargs=(os.getpid(),))
+    try:
+        pool.map(_draw_job, jobs, chunksize=1)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
 
 
 def render_all(jobs: list[tuple[Figure, Path, str]], cache_dir: Path | None, workers: int = 1) -> Counter[str]:
@@ -189,8 +242,7 @@ def render_all(jobs: list[tuple[Figure, Path, str]], cache_dir: Path | None, wor
     draw_jobs = [(fig.chart, fig.description, f"{fig.id!r} ({fig.title})", out_dir / fig.id)
                  for fig, out_dir, _ in to_draw]
     if workers > 1 and len(draw_jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            list(pool.map(_draw_job, draw_jobs))
+        draw_in_workers(draw_jobs, min(workers, len(draw_jobs)))
     else:
         for job in draw_jobs:
             _draw_job(job)

@@ -105,7 +105,7 @@ class Fact:
         else:
             body = fmt.short(self.value)
         if self.status == "not_numeric":
-            body = f"“{body}” (as published)"
+            body = f"{body} (as published)"
         return f"{self.qualifier} {body}".strip()
 
     def place(self) -> str:
@@ -117,6 +117,17 @@ class Fact:
         unit = "" if self.unit in ("", "%") else f" {self.unit}"
         place = self.place()
         return f"{self.number()}{unit}" + (f" ({place})" if place else "")
+
+
+def _as_written(r: Row) -> str:
+    """The number as written when it is not one plain value: a range as formatted, a value
+    that is not a number as published."""
+    status = r.get("value_status") or "reported"
+    if status == "not_numeric":
+        return str(r.get("value_as_published") or "")
+    if status in ("range", "not_reported"):
+        return str(r.get("value_text") or r.get("value_as_published") or "")
+    return ""
 
 
 def _geo_name(code: str | None, names: Mapping[str, str], label: str = "") -> str:
@@ -193,8 +204,7 @@ class Writer:
             task=task_of(r.get("metric_label")),
             qualifier=r.get("qualifier_word") or QUALIFIER_WORDS.get(r.get("qualifier") or "", ""),
             status=r.get("value_status") or "reported",
-            text=str(r.get("value_text") or r.get("value_as_published") or "")
-            if (r.get("value_status") or "reported") != "reported" else "",
+            text=_as_written(r),
             style="percent" if pct else style,
             source=r.get("source_id") or "", platform_id=r.get("platform_id") or "", area=r.get("policy_area") or "",
             measure=r.get("metric_id") or "",

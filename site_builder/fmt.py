@@ -49,13 +49,16 @@ QUALIFIER_WORDS = {"upper_bound": "at most", "lower_bound": "at least", "approx"
 
 def value(v: float | None, unit_kind: str | None, *, status: str = "reported",
           low: float | None = None, high: float | None = None, qualifier: str = "",
-          word: str | None = None, style: str = "count") -> str:
+          word: str | None = None, style: str = "count", published: str = "") -> str:
     """A value as a sentence would write it, honouring ranges, N/A and bounds. ``word`` is
     the qualifier the source printed ('more than', 'about', 'less than'; a row's
     ``qualifier_word``); without it the metric's ``qualifier`` gives 'at most', 'at least' or
-    'about'. ``style`` 'short' writes counts as '5.4 million'."""
+    'about'. ``style`` 'short' writes counts as '5.4 million'. A value that is not a number as
+    published ('approximately 4%') is written as published, and says so."""
     if status == "not_reported":
         return "not reported (N/A)"
+    if status == "not_numeric":
+        return f"{published or 'not a number'} (as published)"
     num = percent if unit_kind == "percent" else short if style == "short" else count
     if status == "range":
         if word == "less than" and not low:  # published as '<0.0001%'
@@ -71,7 +74,7 @@ def figure(row: dict, style: str = "count") -> str:
     Sentence builders call this rather than count()/short()/percent() on row['value']."""
     return value(row.get("value"), row.get("unit_kind"), status=row.get("value_status") or "reported",
                  low=row.get("value_low"), high=row.get("value_high"), qualifier=row.get("qualifier") or "",
-                 word=row.get("qualifier_word"), style=style)
+                 word=row.get("qualifier_word"), style=style, published=row.get("value_as_published") or "")
 
 
 def period(start: date, end: date) -> str:

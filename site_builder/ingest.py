@@ -18,7 +18,7 @@ from site_builder import catalog
 from site_builder.adapters import RAW_ADAPTERS, claims, curated, parse_raw
 from site_builder.catalog import Release
 from site_builder.errors import InputError
-from site_builder.observations import Observation, write_observations
+from site_builder.observations import Observation, to_csv_text, write_files_atomic, write_observations
 from site_builder.periods import parse_period
 from site_builder.quarantine import Quarantined, write_quarantine
 from site_builder.taxonomy import unknown_labels
@@ -50,14 +50,19 @@ def _check_labels(data_dir: Path, rows: list[Observation], allow_unmapped_platfo
 
 
 def _check_unique(rows: list[Observation]) -> None:
-    """One value per key per release: a second line with the same key is an error."""
+    """One value per key per release: a second line with the same key is an error that
+    names the key in words and both places it was read."""
     first: dict[tuple, str] = {}
     for r in rows:
         key = (r.release_id, r.platform_label, r.policy_label, r.metric_label,
                r.period_start, r.period_end, r.geography)
         if key in first:
-            raise InputError(r.locator.split(" line ")[0],
-                             f"duplicate key {key[1:5]} (also at {first[key]})", cell=r.locator)
+            file = r.locator.split(" line ")[0].split(" sheet ")[0]
+            where = " and ".join(loc.removeprefix(file).strip() or loc for loc in (first[key], r.locator))
+            raise InputError(file, f"two values for the same figure: {r.platform_label} / {r.policy_label} / "
+                             f"{r.metric_label} / {r.period_start.isoformat()} to {r.period_end.isoformat()} / "
+                             f"{r.geography}, at {where}",
+                             expected="one value per platform, policy, metric, period and place in a release")
         first[key] = r.locator
 
 
@@ -134,14 +139,11 @@ def ingest_curated(curated_dir: Path, data_dir: Path, progress: Progress | None 
     all_rows: list[Observation] = []
     releases: list[Release] = []
     outputs: list[tuple[Path, list[Observation]]] = []
-    outputs_claims: list[tuple[Path, Path]] = []
+    outputs_claims: list[tuple[Path, str]] = []
     for name, spec in sorted(specs.items()):
         if spec["role"] == "claims":
-            claims_out = data_dir / "claims.csv"
             found = claims.parse(curated_dir / name, data_dir=data_dir, display_path=f"curated/{name}")
-            tmp = claims_out.with_suffix(".csv.tmp")
-            tmp.write_text(claims.to_csv_text(found), encoding="utf-8")
-            outputs_claims.append((tmp, claims_out))
+            outputs_claims.append((data_dir / "claims.csv", claims.to_csv_text(found)))
             continue
         if spec["role"] != "facts":
             continue
@@ -164,17 +166,15 @@ def ingest_curated(curated_dir: Path, data_dir: Path, progress: Progress | None 
             obtained_via="shared/data/curated (researchers' transcription; each row names its document)",
             first_ingested=today,
         ))
-    for out, rows in outputs:
-        write_observations(out, rows)
-    for tmp, final in outputs_claims:
-        tmp.replace(final)
+    # nothing is written before every file parsed; then all at once, each atomically
+    write_files_atomic([(out, to_csv_text(rows)) for out, rows in outputs] + outputs_claims)
     stale = {p for p in (data_dir / "observations" / CURATED_SUBDIR).glob("*.csv")} - {o for o, _ in outputs}
     for p in stale:
         p.unlink()
     catalog.write_releases(data_dir, releases, replace={r.release_id for r in catalog.read_releases(data_dir)
                                                         if r.kind == "curated"})
     return IngestResult("curated", len(releases), len(all_rows),
-                        tuple(o for o, _ in outputs) + tuple(final for _, final in outputs_claims))
+                        tuple(o for o, _ in outputs) + tuple(final for final, _ in outputs_claims))
 
 
 def ingest(source: str, raw_dir: Path, curated_dir: Path, data_dir: Path,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -85,9 +86,24 @@ def to_csv_text(rows: list[Observation]) -> str:
     return buf.getvalue()
 
 
+def write_files_atomic(files: list[tuple[Path, str]]) -> None:
+    """Write every ``(path, text)``: each first to ``<name>.tmp`` beside it, then all renamed
+    into place (``os.replace``), so that no reader ever sees half a file. On any failure the
+    temporary files still there are removed: a failed write leaves no ``.tmp`` file behind."""
+    tmps: list[Path] = []
+    try:
+        for path, text in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmps.append(tmp)
+            tmp.write_text(text, encoding="utf-8")
+        for (path, _), tmp in zip(files, tmps):
+            os.replace(tmp, path)
+    finally:
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+
+
 def write_observations(path: Path, rows: list[Observation]) -> None:
     """Write atomically: a half-written observations file must never be left behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(to_csv_text(rows), encoding="utf-8")
-    tmp.replace(path)
+    write_files_atomic([(path, to_csv_text(rows))])

@@ -9,7 +9,11 @@ from datetime import date
 _QUARTER = re.compile(r"^(\d{4})\s*Q([1-4])$")
 _HALF = re.compile(r"^(\d{4})\s*H([12])$")
 _YEAR = re.compile(r"^(\d{4})$")
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+# English month abbreviations, fixed (calendar.month_abbr and strftime("%b") follow the locale)
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+_MONTHS = {m.lower(): i for i, m in enumerate(MONTH_ABBR, start=1)}
 _MONTH_RANGE = re.compile(r"^([A-Za-z]{3})\s*-\s*([A-Za-z]{3})\s+(\d{4})$")
 
 
@@ -58,5 +62,5 @@ def period_label(start: date, end: date) -> str:
         if months == 12:
             return str(start.year)
         if months == 1:
-            return start.strftime("%b %Y")
+            return f"{MONTH_ABBR[start.month - 1]} {start.year}"
     return f"{start.isoformat()} to {end.isoformat()}"

@@ -6,14 +6,26 @@ Everything is built in a temporary directory under the build directory; the fini
 site (and the warehouse) replace the previous ones only after every stage passed. If the
 inputs (data, SQL, templates, code, mkdocs.yml, library versions) are unchanged since the
 last successful build, the build says so and does nothing.
+
+Interruptions: SIGTERM stops the build like an error (the chart workers are terminated and
+the temporary directory removed; nothing is published). A build killed outright (SIGKILL)
+cannot clean up: its workers exit when they see their build process gone, and its
+temporary directory (which records the build's process id) is removed by the next build.
+
+A chart with no row to draw is left out of its page with a message naming the chart and
+the data it was drawn from; if the page cannot be rendered without it, the build stops
+with that message.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +38,7 @@ from rich.console import Console
 
 from site_builder import downloads, publish, render, settings, warehouse
 from site_builder.errors import BuildError
+from site_builder.figures import drawable_rows, empty_chart_message
 from site_builder.pages import (
     child_safety,
     coverage,
@@ -46,6 +59,8 @@ PAGE_BUILDERS: list[Callable[[Ctx], list[Page]]] = [
 ]
 NAV_ORDER = ["", "Topics", "Platforms", "Revisions", "About the data"]
 FINGERPRINT_FILE = "last-build.json"
+WORK_PREFIX = ".building-"
+OWNER_FILE = "builder.pid"  # in a temporary build directory: the process id of its build
 PACKAGES = ["duckdb", "altair", "vl-convert-python", "jinja2", "mkdocs", "mkdocs-material"]
 
 
@@ -90,6 +105,86 @@ def make_nav(pages: list[Page]) -> list[Any]:
     return nav
 
 
+class BuildInterrupted(BuildError):
+    """The build process was asked to stop (SIGTERM)."""
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """While the build runs, SIGTERM raises BuildInterrupted (once; a second SIGTERM during the
+    clean-up is ignored), so that every ``finally`` runs: workers terminated, temporary
+    directory removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupted(signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise BuildInterrupted(f"the build was interrupted ({signal.Signals(signum).name}); nothing was published")
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_work_dirs(build_dir: Path, console: Console) -> list[Path]:
+    """Remove the temporary directories of builds that were killed (their recorded process is
+    gone, or none was recorded); a directory of a build still running is left alone."""
+    removed = []
+    for d in sorted(build_dir.glob(WORK_PREFIX + "*")):
+        try:
+            owner = int((d / OWNER_FILE).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            owner = None
+        if owner is not None and _alive(owner):
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(d)
+        console.print(f"[yellow]Removed[/] {d.name}, left by a build that was interrupted.", highlight=False)
+    return removed
+
+
+def _without(value: Any, ids: set[int]) -> Any:
+    """``value`` with the figures whose ids are given taken out of every list in it and
+    replaced by None in every dict (a template that needs one then fails, naming it)."""
+    if isinstance(value, list):
+        kept = [_without(v, ids) for v in value if id(v) not in ids]
+        return kept if len(kept) != len(value) or any(a is not b for a, b in zip(kept, value)) else value
+    if isinstance(value, dict):
+        new = {k: None if id(v) in ids else _without(v, ids) for k, v in value.items()}
+        return new if any(new[k] is not v for k, v in value.items()) else value
+    return value
+
+
+def leave_out_empty_charts(pages: list[Page], console: Console) -> dict[str, list[str]]:
+    """Take every chart with no row to draw out of its page (figures and context) and say so;
+    return the messages per page path."""
+    left: dict[str, list[str]] = {}
+    for page in pages:
+        empty = [f for f in page.figures if f.chart is not None and not drawable_rows(f.chart)]
+        if not empty:
+            continue
+        ids = {id(f) for f in empty}
+        page.figures = [f for f in page.figures if id(f) not in ids]
+        page.context = _without(page.context, ids)
+        left[page.path] = [empty_chart_message(f, page.path) for f in empty]
+        for msg in left[page.path]:
+            console.print(f"[yellow]Left out[/] {msg}.", highlight=False, soft_wrap=True)
+    return left
+
+
 class Stages:
     """Times each stage and shows progress; ``times`` feeds the benchmark."""
 
@@ -123,9 +218,23 @@ def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUIL
             times.update(stages.times)
         return site_dir
 
-    work = Path(tempfile.mkdtemp(prefix=".building-", dir=build_dir))
+    remove_stale_work_dirs(build_dir, console)
+    with stop_on_sigterm():
+        _build_in(build_dir, data_dir, use_cache, fingerprint, stages, console)
+    if times is not None:
+        times.update(stages.times)
+    return site_dir
+
+
+def _build_in(build_dir: Path, data_dir: Path, use_cache: bool, fingerprint: str, stages: Stages,
+              console: Console) -> None:
+    """Every stage in a new temporary directory, then the swap into place (see build)."""
+    site_dir = build_dir / "site"
+    fp_path = build_dir / FINGERPRINT_FILE
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=build_dir))
     cache_dir = build_dir / "cache" / "charts" if use_cache else None
     try:
+        (work / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
         db_path = work / "warehouse.duckdb"
         con = duckdb.connect(str(db_path))
         try:
@@ -140,6 +249,7 @@ def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUIL
             with stages.stage("pages", "query marts and build figures"):
                 ctx = Ctx(con)
                 pages = [p for builder in PAGE_BUILDERS for p in builder(ctx)]
+            left_out = leave_out_empty_charts(pages, console)
             docs_dir = work / "docs"
             env = render.environment()
             site_info = site_settings(ctx, pages)
@@ -148,13 +258,19 @@ def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUIL
             with stages.stage("render", "render templates to Markdown"):
                 render.copy_static(docs_dir)
                 for page in pages:
-                    render.render_markdown(page, docs_dir, env, site_info)
+                    try:
+                        render.render_markdown(page, docs_dir, env, site_info)
+                    except BuildError as exc:
+                        if page.path not in left_out:
+                            raise
+                        raise BuildError(f"page {page.path} cannot be shown without a chart that has no rows: "
+                                         + "; ".join(left_out[page.path]) + f" ({exc})") from exc
         finally:
             con.close()
         with stages.stage("downloads", "write bulk files and the data package, list them"):
             downloads.run(db_path, data_dir, docs_dir, pages, env, site_info)
         with stages.stage("publish", "mkdocs build --strict"):
-            publish.run_mkdocs(docs_dir, work / "site", make_nav(pages))
+            publish.run_mkdocs(docs_dir, work / "site", make_nav(pages), build_date=site_info["data_date"])
         publish.swap_into_place(work / "site", site_dir)
         publish.swap_into_place(docs_dir, build_dir / "docs")
         (db_path).replace(build_dir / "warehouse.duckdb")
@@ -164,6 +280,3 @@ def build(*, data_dir: Path = settings.DATA_DIR, build_dir: Path = settings.BUIL
                       f"{stats['cached']} from cache, {stats['table']} tables)", highlight=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if times is not None:
-        times.update(stages.times)
-    return site_dir

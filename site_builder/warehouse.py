@@ -7,11 +7,12 @@
           name is the table name; order follows the references between models.
 * check:  ``sql/checks/*.sql``; each returns the rows that fail, with columns
           ``file, locator, problem``. Any row stops the build.
+* copy:   ``write_sorted_copy`` rewrites the closed warehouse into a new file in a total
+          order (the download: the same tables give the same bytes).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,25 +25,30 @@ from site_builder.errors import BuildError, InputError
 from site_builder.observations import COLUMNS as OBS_COLUMNS
 from site_builder.quarantine import COLUMNS as QUARANTINE_COLUMNS
 from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files
+from site_builder.textfile import first_record, header_problem, read_text
 
 ANNOTATION_COLUMNS = ["date", "date_precision", "sources", "platforms", "policy_areas", "kind", "label", "text", "source_url"]
 
 
-def _check_header(path: Path, expected: list[str]) -> None:
-    with path.open(encoding="utf-8", newline="") as fh:
-        first = fh.readline()
-    if first.startswith("\ufeff"):
-        first = first[1:]
-    header = next(csv.reader([first]), [])
-    if header != expected:
-        raise InputError(path, "unexpected header", line=1, got=header, expected=",".join(expected))
+def _display(path: Path, data_dir: Path) -> str:
+    """``data/observations/x.csv`` for a file of the data directory, else the path as given."""
+    return str(path.relative_to(data_dir.parent)) if path.is_relative_to(data_dir.parent) else str(path)
+
+
+def _check_header(path: Path, expected: list[str], data_dir: Path) -> None:
+    """The file is UTF-8 text, not empty, and its header is ``expected`` (else InputError
+    naming the line and byte offset of a bad byte, or the missing and unknown columns)."""
+    text = read_text(path, _display(path, data_dir))
+    problem = header_problem(first_record(text), expected)
+    if problem:
+        raise InputError(_display(path, data_dir), f"unexpected header: {problem}", line=1, expected=",".join(expected))
 
 
 def _load_csv(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path], columns: list[str],
               data_dir: Path) -> None:
     """Create ``table`` from CSV files with exactly ``columns`` (all text) plus ``obs_file``."""
     for p in paths:
-        _check_header(p, columns)
+        _check_header(p, columns, data_dir)
     cols = {c: "VARCHAR" for c in columns}
     try:
         con.execute(
@@ -53,8 +59,7 @@ def _load_csv(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path], col
             {"paths": [str(p) for p in paths], "cols": cols},
         )
     except duckdb.Error as exc:
-        names = ", ".join(str(p.relative_to(data_dir.parent)) if p.is_relative_to(data_dir.parent) else str(p)
-                          for p in paths[:3])
+        names = ", ".join(_display(p, data_dir) for p in paths[:3])
         raise BuildError(f"cannot read {names}: {str(exc).splitlines()[0]}") from exc
 
 
@@ -192,3 +197,36 @@ def format_failures(failures: list[CheckFailure], limit: int = 15) -> str:
         if len(f.rows) > limit:
             parts.append(f"  ... and {len(f.rows) - limit} more")
     return "\n".join(parts)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def write_sorted_copy(db_path: Path, target: Path) -> None:
+    """Write every table of the closed warehouse ``db_path`` into a new DuckDB file ``target``:
+    tables in name order, rows sorted by all their columns, on one thread, so that the same
+    tables always give the same bytes (but for the header's random database identifier)."""
+    views = duckdb.connect(str(db_path), read_only=True)
+    try:
+        (n_views,) = views.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()  # type: ignore[misc]
+    finally:
+        views.close()
+    if n_views:
+        raise BuildError(f"{db_path} holds views; the warehouse download copies tables only")
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target), config={"threads": 1})
+    try:
+        # ATTACH takes no bound parameters: the path is written as a quoted SQL string
+        path_literal = "'" + str(db_path).replace("'", "''") + "'"
+        con.execute(f"ATTACH {path_literal} AS src (READ_ONLY)")
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                             "WHERE database_name = 'src' AND NOT internal AND NOT temporary ORDER BY ALL").fetchall()
+        for schema, table in tables:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+            con.execute(f"CREATE TABLE {_quoted(schema)}.{_quoted(table)} AS "
+                        f"SELECT * FROM src.{_quoted(schema)}.{_quoted(table)} ORDER BY ALL")
+        con.execute("DETACH src")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()

@@ -171,7 +171,7 @@ def test_top_level_must_be_the_collection(tmp_path):
     ("year,reports\n2023,9500\n2023,9000\n", "line 3: unreadable line or repeated year"),
     ("year,reports\n2023,9500\n2022,9000,1\n", "line 3: unreadable line"),
     ("year,reports\n2023,-9500\n", "line 2, column reports: negative value"),
-    ("year,reports\n2023,about 9500\n", "line 2, column reports: unreadable value"),
+    ("year,reports\n2023,some 9500 or so\n", "line 2, column reports: unreadable value"),
     ("year,reports\n2023,95%\n", "line 2, column reports: reports must be a count"),
     ("year,reports\n", "no data rows"),
 ])

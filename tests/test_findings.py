@@ -61,7 +61,7 @@ def test_place_task_and_bound_are_never_dropped():
 
 def test_values_that_are_not_numbers_are_written_as_published():
     f = W.fact(row(None, 2023, value_status="not_numeric", value_as_published="approximately 4%"))
-    assert W.write(Finding("level", "{x}", {"x": f})).text == "“approximately 4%” (as published) reports."
+    assert W.write(Finding("level", "{x}", {"x": f})).text == "approximately 4% (as published) reports."
 
 
 def test_ranking_facts_of_different_units_is_refused():

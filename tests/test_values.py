@@ -1,7 +1,8 @@
 import pytest
 
+from site_builder.errors import InputError
 from site_builder.periods import parse_period, period_label
-from site_builder.values import parse_plain_number, parse_published
+from site_builder.values import NegativeValue, Problems, parse_plain_number, parse_published
 
 
 @pytest.mark.parametrize("text, status, value, unit", [
@@ -25,10 +26,36 @@ def test_not_reported_is_never_zero():
     assert parse_published("N/A").value is None
 
 
-@pytest.mark.parametrize("bad", ["-5", "1,23", "n.a.", "<0.1%", "", "5%-4%", "12 345", "1.000.000"])
+@pytest.mark.parametrize("bad", ["1,23", "n.a.", "", "5%-4%", "12 345", "1.000.000", "some 9500 or so", "Q1", "--"])
 def test_unreadable_values_are_refused_with_what_was_expected(bad):
     with pytest.raises(ValueError, match="expected|range"):
         parse_published(bad)
+
+
+@pytest.mark.parametrize("text", ["-5", "-9,800,000", "-0.5%"])
+def test_negative_values_raise_their_own_error_so_adapters_can_collect_them(text):
+    with pytest.raises(NegativeValue, match="negative value"):
+        parse_published(text)
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("approximately 4%", "percent"), ("Approx. 40%", "percent"), ("<0.1%", "percent"), ("about 9,500", "count"),
+    ("over 2 million", "count"), ("1,000+", "count"), ("at least  12", "count"),
+])
+def test_a_qualified_number_is_kept_as_published_and_never_becomes_a_number(text, unit):
+    p = parse_published(text)
+    assert (p.status, p.value, p.low, p.high, p.unit_kind) == ("not_numeric", None, None, None, unit)
+
+
+def test_problems_are_raised_together_naming_every_line():
+    problems = Problems("f.csv", "negative values")
+    problems.raise_if_any()  # nothing collected: nothing raised
+    problems.add(InputError("f.csv", "negative value '-1'", line=3))
+    problems.add(InputError("f.csv", "negative value '-2'", line=9))
+    with pytest.raises(InputError) as err:
+        problems.raise_if_any()
+    assert str(err.value) == ("f.csv: 2 negative values:\n  f.csv, line 3: negative value '-1'\n"
+                              "  f.csv, line 9: negative value '-2'")
 
 
 def test_plain_numbers_keep_sign_for_the_checks():

@@ -22,7 +22,9 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from pathlib import Path
 
+from site_builder.adapters.curated import non_http_addresses
 from site_builder.errors import InputError
+from site_builder.textfile import csv_lines, header_problem, read_text
 
 COLUMNS = ["platform", "policy_area", "kind", "quote", "paraphrase", "effective_or_said_date", "said_by",
            "source_url", "source_title", "retrieved_from", "note"]
@@ -81,11 +83,11 @@ def first_date(text: str) -> str:
 
 def _map(path: Path, columns: list[str], value: str) -> dict[str, str]:
     """label -> value column of a claims map (header checked)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != columns:
-            raise InputError(path, "unexpected header", got=reader.fieldnames, expected=",".join(columns))
-        return {r["label"]: r[value] for r in reader}
+    reader = csv.DictReader(csv_lines(read_text(path)))
+    problem = header_problem(reader.fieldnames or [], columns)
+    if problem:
+        raise InputError(path, f"unexpected header: {problem}", line=1, expected=",".join(columns))
+    return {r["label"]: r[value] for r in reader}
 
 
 def parse(path: Path, *, data_dir: Path, display_path: str) -> list[Claim]:
@@ -93,50 +95,55 @@ def parse(path: Path, *, data_dir: Path, display_path: str) -> list[Claim]:
     platforms = _map(data_dir / "taxonomy" / "claim_platforms.csv", CLAIM_PLATFORM_COLUMNS, "platform_ids")
     areas = _map(data_dir / "taxonomy" / "claim_areas.csv", CLAIM_AREA_COLUMNS, "policy_area")
     out: list[Claim] = []
+    text = read_text(path, display_path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh, strict=True)
-            if reader.fieldnames != COLUMNS:
-                raise InputError(display_path, "unexpected header", line=1, got=reader.fieldnames,
-                                 expected=",".join(COLUMNS))
-            for rec in reader:
-                line = reader.line_num
-                if None in rec or any(v is None for v in rec.values()):
-                    raise InputError(display_path, "row has a different number of fields than the header", line=line)
-                r = {k: v.strip() for k, v in rec.items()}
-                if r["kind"] not in KINDS:
-                    raise InputError(display_path, "unknown kind", line=line, cell="column kind", got=r["kind"],
-                                     expected=" | ".join(sorted(KINDS)))
-                if not (r["quote"] or r["paraphrase"]):
-                    raise InputError(display_path, "neither a quote nor a paraphrase", line=line)
-                if r["source_url"] and not re.match(r"^https?://", r["source_url"]):
-                    raise InputError(display_path, "source_url is not an http(s) URL", line=line,
-                                     cell="column source_url", got=r["source_url"])
-                if not (r["source_url"] or r["source_title"]):
-                    raise InputError(display_path, "the statement names no source (no URL, no title)", line=line)
-                if r["platform"] not in platforms:
-                    raise InputError(display_path, f"unknown platform label {r['platform']!r}; add it to "
-                                     f"{data_dir / 'taxonomy' / 'claim_platforms.csv'}", line=line)
-                if r["policy_area"] not in areas:
-                    raise InputError(display_path, f"unknown policy area label {r['policy_area']!r}; add it to "
-                                     f"{data_dir / 'taxonomy' / 'claim_areas.csv'}", line=line)
-                when, precision = dated(r["effective_or_said_date"])
-                ident = "|".join(r[k] for k in ("platform", "policy_area", "kind", "quote", "paraphrase", "source_url"))
-                out.append(Claim(
-                    claim_id="claim-" + hashlib.sha1(ident.encode()).hexdigest()[:10],
-                    platform_label=r["platform"], platform_ids=platforms[r["platform"]],
-                    policy_area_label=r["policy_area"], policy_area=areas[r["policy_area"]], kind=r["kind"],
-                    quote=r["quote"], paraphrase=r["paraphrase"], paraphrase_only=not r["quote"],
-                    date=when, date_precision=precision, date_as_published=r["effective_or_said_date"],
-                    said_by=r["said_by"], source_url=r["source_url"], source_title=r["source_title"],
-                    retrieved_from=r["retrieved_from"], note=r["note"], locator=f"{display_path} line {line}",
-                ))
+        reader = csv.DictReader(csv_lines(text), strict=True)
+        problem = header_problem(reader.fieldnames or [], COLUMNS)
+        if problem:
+            raise InputError(display_path, f"unexpected header: {problem}", line=1, expected=",".join(COLUMNS))
+        for rec in reader:
+            line = reader.line_num
+            if None in rec or any(v is None for v in rec.values()):
+                raise InputError(display_path, "row has a different number of fields than the header", line=line)
+            r = {k: v.strip() for k, v in rec.items()}
+            if r["kind"] not in KINDS:
+                raise InputError(display_path, "unknown kind", line=line, cell="column kind", got=r["kind"],
+                                 expected=" | ".join(sorted(KINDS)))
+            if not (r["quote"] or r["paraphrase"]):
+                raise InputError(display_path, "neither a quote nor a paraphrase", line=line)
+            if r["source_url"] and (not re.match(r"^https?://", r["source_url"])
+                                    or non_http_addresses(r["source_url"])):
+                raise InputError(display_path, "source_url is not an http(s) URL", line=line,
+                                 cell="column source_url", got=r["source_url"],
+                                 expected="an http:// or https:// address (words about it may follow)")
+            if not (r["source_url"] or r["source_title"]):
+                raise InputError(display_path, "the statement names no source (no URL, no title)", line=line)
+            if r["platform"] not in platforms:
+                raise InputError(display_path, f"unknown platform label {r['platform']!r}; add it to "
+                                 f"{data_dir / 'taxonomy' / 'claim_platforms.csv'}", line=line)
+            if r["policy_area"] not in areas:
+                raise InputError(display_path, f"unknown policy area label {r['policy_area']!r}; add it to "
+                                 f"{data_dir / 'taxonomy' / 'claim_areas.csv'}", line=line)
+            when, precision = dated(r["effective_or_said_date"])
+            ident = "|".join(r[k] for k in ("platform", "policy_area", "kind", "quote", "paraphrase", "source_url"))
+            out.append(Claim(
+                claim_id="claim-" + hashlib.sha1(ident.encode()).hexdigest()[:10],
+                platform_label=r["platform"], platform_ids=platforms[r["platform"]],
+                policy_area_label=r["policy_area"], policy_area=areas[r["policy_area"]], kind=r["kind"],
+                quote=r["quote"], paraphrase=r["paraphrase"], paraphrase_only=not r["quote"],
+                date=when, date_precision=precision, date_as_published=r["effective_or_said_date"],
+                said_by=r["said_by"], source_url=r["source_url"], source_title=r["source_title"],
+                retrieved_from=r["retrieved_from"], note=r["note"], locator=f"{display_path} line {line}",
+            ))
     except csv.Error as exc:
-        raise InputError(display_path, f"malformed CSV: {exc}") from exc
-    ids = [c.claim_id for c in out]
-    if len(set(ids)) != len(ids):
-        dup = next(c for c in out if ids.count(c.claim_id) > 1)
-        raise InputError(display_path, "the same statement is listed twice", cell=dup.locator)
+        raise InputError(display_path, f"malformed CSV: {exc}", line=reader.line_num) from exc
+    first: dict[str, Claim] = {}
+    for c in out:
+        if c.claim_id in first:
+            lines = [x.locator.removeprefix(f"{display_path} ") for x in (first[c.claim_id], c)]
+            raise InputError(display_path, f"the same statement is listed twice, on {lines[0]} and {lines[1]}",
+                             expected="each statement (platform, area, kind, quote, paraphrase, source) once")
+        first[c.claim_id] = c
     return out
 
 

@@ -5,6 +5,13 @@ metric, value, unit, source_url, source_title, retrieved_from, note`` (the NCMEC
 adds ``esp_name_as_published``). One input row is one number read by a researcher from
 the document named in ``source_url``/``source_title``; one output row keeps all of that
 provenance. Labels stay as written; the taxonomy maps harmonise them.
+
+``value`` is a plain number (``1234``, ``0.938``); a number the document qualifies
+(``approximately 4%``, ``<0.1%``) is kept as published with status ``not_numeric`` and no
+value. Every negative value of a file is reported together. ``source_url`` holds http(s)
+addresses, possibly with words about them ("(as cited by ...)") or saying that none was
+captured; an address with another scheme (``javascript:``, ``ftp:``) or without one
+(``www.``) is refused.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from typing import Any
 
 from site_builder.errors import InputError
 from site_builder.observations import Observation
-from site_builder.values import parse_plain_number
+from site_builder.textfile import csv_lines, header_problem, read_text
+from site_builder.values import Problems, not_numeric, parse_plain_number
 
 COMMON = [
     "platform", "period_start", "period_end", "policy_area", "metric", "value", "unit",
@@ -62,6 +70,21 @@ def published_string(note: str, value: float | None) -> str:
     return ""
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):\S")
+
+
+def non_http_addresses(text: str) -> list[str]:
+    """The addresses in a source field that are not http(s): another scheme
+    (``javascript:alert(1)``, ``ftp://...``) or none (``www.example.org``)."""
+    out = []
+    for token in re.split(r"[\s|]+", text):
+        token = token.lstrip("([{\"'<")
+        m = _SCHEME.match(token)
+        if (m and m.group(1).lower() not in ("http", "https")) or token.lower().startswith("www."):
+            out.append(token)
+    return out
+
+
 def _geography(spec: dict[str, Any], source_url: str, display_path: str, line: int) -> str:
     geo = spec.get("geography", "global")
     if isinstance(geo, str):
@@ -77,59 +100,66 @@ def parse(path: Path, *, release_id: str, source_id: str, spec: dict[str, Any],
           display_path: str) -> list[Observation]:
     """Read one curated fact table; raise InputError naming the line and column on bad input."""
     rows: list[Observation] = []
+    negatives = Problems(display_path, "negative values (counts, shares and durations are never negative)")
+    text = read_text(path, display_path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh, strict=True)
-            header = reader.fieldnames or []
-            missing = [c for c in COMMON if c not in header]
-            unknown = [c for c in header if c not in COMMON and c not in EXTRA]
-            if missing or unknown:
-                problem = "; ".join(filter(None, [
-                    f"missing column(s) {', '.join(missing)}" if missing else "",
-                    f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-                ]))
-                raise InputError(display_path, problem, line=1, got=header, expected=",".join(COMMON))
-            for record in reader:
-                line = reader.line_num
-                if None in record or any(v is None for v in record.values()):
-                    raise InputError(display_path, "row has a different number of fields than the header",
-                                     line=line, expected=f"{len(header)} fields")
-                rec = {k: v.strip() for k, v in record.items()}
-                for col in REQUIRED:
-                    if not rec[col]:
-                        raise InputError(display_path, f"empty {col}", line=line, cell=f"column {col}")
-                try:
-                    value = parse_plain_number(rec["value"])
-                except ValueError as exc:
-                    raise InputError(display_path, str(exc), line=line, cell="column value") from exc
-                start = _date(rec["period_start"], display_path, line, "period_start")
-                end = _date(rec["period_end"], display_path, line, "period_end")
-                if end < start:
-                    raise InputError(display_path, "period ends before it starts", line=line,
-                                     got=f"{start}..{end}")
-                platform = rec.get("esp_name_as_published") or rec["platform"]
-                note = rec["note"]
-                if rec.get("esp_name_as_published") and rec["platform"] != platform:
-                    note = "; ".join(filter(None, [note, f"curated platform name: {rec['platform']}"]))
-                prefix = spec.get("platform_label_strip_prefix")
-                if prefix and platform.startswith(prefix):
-                    note = "; ".join(filter(None, [note, f"name transcribed as {platform!r}; the extraction artefact "
-                                                         f"{prefix.strip()!r} was removed"]))
-                    platform = platform.removeprefix(prefix)
-                rows.append(Observation(
-                    source_id=source_id, release_id=release_id, platform_label=platform,
-                    policy_label=rec["policy_area"], metric_label=rec["metric"],
-                    period_start=start, period_end=end,
-                    geography=_geography(spec, rec["source_url"], display_path, line),
-                    value_status="reported", value=value, value_low=None, value_high=None,
-                    value_as_published=published_string(note, value) or rec["value"], unit=rec["unit"],
-                    locator=f"{display_path} line {line}", source_url=rec["source_url"],
-                    source_title=rec["source_title"], retrieved_from=rec["retrieved_from"], note=note,
-                ))
+        reader = csv.DictReader(csv_lines(text), strict=True)
+        header = reader.fieldnames or []
+        problem = header_problem(header, COMMON, optional=sorted(EXTRA), ordered=False)
+        if problem:
+            raise InputError(display_path, problem, line=1, expected=",".join(COMMON) + " (in any order)")
+        for record in reader:
+            line = reader.line_num
+            if None in record or any(v is None for v in record.values()):
+                raise InputError(display_path, "row has a different number of fields than the header",
+                                 line=line, expected=f"{len(header)} fields")
+            rec = {k: v.strip() for k, v in record.items()}
+            for col in REQUIRED:
+                if not rec[col]:
+                    raise InputError(display_path, f"empty {col}", line=line, cell=f"column {col}")
+            bad_urls = non_http_addresses(rec["source_url"])
+            if bad_urls:
+                raise InputError(display_path, f"source_url is not an http(s) address: {bad_urls[0]}", line=line,
+                                 cell="column source_url",
+                                 expected="http:// or https:// addresses (words about them may follow)")
+            status, value = "reported", None
+            try:
+                value = parse_plain_number(rec["value"])
+            except ValueError as exc:
+                if not not_numeric(rec["value"]):
+                    raise InputError(display_path, str(exc) + ", or a number the document qualifies such as "
+                                     "'approximately 4%'", line=line, cell="column value") from exc
+                status = "not_numeric"  # kept as published; never a number
+            if value is not None and value < 0:
+                negatives.add(InputError(display_path, f"negative value {rec['value']}", line=line, cell="column value"))
+                continue
+            start = _date(rec["period_start"], display_path, line, "period_start")
+            end = _date(rec["period_end"], display_path, line, "period_end")
+            if end < start:
+                raise InputError(display_path, "period ends before it starts", line=line,
+                                 got=f"{start}..{end}")
+            platform = rec.get("esp_name_as_published") or rec["platform"]
+            note = rec["note"]
+            if rec.get("esp_name_as_published") and rec["platform"] != platform:
+                note = "; ".join(filter(None, [note, f"curated platform name: {rec['platform']}"]))
+            prefix = spec.get("platform_label_strip_prefix")
+            if prefix and platform.startswith(prefix):
+                note = "; ".join(filter(None, [note, f"name transcribed as {platform!r}; the extraction artefact "
+                                                     f"{prefix.strip()!r} was removed"]))
+                platform = platform.removeprefix(prefix)
+            rows.append(Observation(
+                source_id=source_id, release_id=release_id, platform_label=platform,
+                policy_label=rec["policy_area"], metric_label=rec["metric"],
+                period_start=start, period_end=end,
+                geography=_geography(spec, rec["source_url"], display_path, line),
+                value_status=status, value=value, value_low=None, value_high=None,
+                value_as_published=published_string(note, value) or rec["value"], unit=rec["unit"],
+                locator=f"{display_path} line {line}", source_url=rec["source_url"],
+                source_title=rec["source_title"], retrieved_from=rec["retrieved_from"], note=note,
+            ))
     except csv.Error as exc:
-        raise InputError(display_path, f"malformed CSV: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(display_path, f"not UTF-8 text: {exc}") from exc
+        raise InputError(display_path, f"malformed CSV: {exc}", line=reader.line_num) from exc
+    negatives.raise_if_any()
     if not rows:
-        raise InputError(display_path, "no data rows")
+        raise InputError(display_path, "no data rows", expected="one line per number after the header")
     return rows

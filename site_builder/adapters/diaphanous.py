@@ -42,7 +42,8 @@ from site_builder.observations import Observation
 from site_builder.periods import parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
-from site_builder.values import parse_published
+from site_builder.textfile import header_problem, read_text
+from site_builder.values import NegativeValue, Problems, parse_published
 
 SOURCE_ID = "diaphanous"
 COMPILATION_URL = "https://github.com/apparebit/diaphanous"
@@ -96,13 +97,18 @@ def _no_constant(text: str) -> Any:
     raise ValueError(f"{text} is not a number JSON allows")
 
 
+class _Negative(InputError):
+    """A negative number in a cell (collected: every one of the file is reported together)."""
+
+
 def _load(path: Path, display_path: str) -> dict[str, Any]:
+    text = read_text(path, display_path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_unique_keys,
+        doc = json.loads(text, object_pairs_hook=_unique_keys,
                          parse_float=_FloatText, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(display_path, f"malformed JSON: {exc.msg}", line=exc.lineno, cell=f"column {exc.colno}") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:
         raise InputError(display_path, f"malformed JSON: {exc}") from exc
     if not isinstance(doc, dict):
         raise InputError(display_path, "top level is not an object", cell="$", got=type(doc).__name__,
@@ -203,7 +209,7 @@ def _cell(value: Any, kind: str, display_path: str, where: str) -> tuple[str, fl
                          expected="null, an integer" + (", a float or 'P / 100 * N'" if kind == "float" else "")
                          + " (codebook §3.4)")
     if number < 0:
-        raise InputError(display_path, "negative value", cell=where, got=value, expected="a count or share >= 0")
+        raise _Negative(display_path, "negative value", cell=where, got=value, expected="a count or share >= 0")
     return "reported", number, str(value), extra
 
 
@@ -235,6 +241,7 @@ def parse_platforms(path: Path, *, release_id: str, edition: str, display_path: 
     parents = {b: org for org, rec in records.items() if isinstance(rec, dict) for b in _names(rec.get("brands"))}
     providers = set(doc) | TOTALS | {a for rec in records.values() if isinstance(rec, dict) for a in _names(rec.get("aka"))}
     out: list[Observation] = []
+    negatives = Problems(display_path, "negative values (counts and shares are never negative)")
     for org, rec in records.items():
         where = _member("$", org)
         if not isinstance(rec, dict):
@@ -242,14 +249,16 @@ def parse_platforms(path: Path, *, release_id: str, edition: str, display_path: 
                              got=type(rec).__name__, expected="null or an object (codebook §1)")
         _check_record(rec, doc, display_path, where)
         if "rows" in rec:
-            out.extend(_table(org, rec, display_path, where, release_id, cite, _note(rec, org, parents), providers))
+            out.extend(_table(org, rec, display_path, where, release_id, cite, _note(rec, org, parents), providers,
+                              negatives))
+    negatives.raise_if_any()
     if not out:
         raise InputError(display_path, "no organisation has a table", expected="records with columns and rows")
     return out
 
 
 def _table(org: str, rec: dict[str, Any], display_path: str, where: str, release_id: str, cite: dict[str, str],
-           note: str, providers: set[str]) -> list[Observation]:
+           note: str, providers: set[str], negatives: Problems) -> list[Observation]:
     columns: list[str] = rec["columns"]
     kinds = [rec.get("schema", {}).get(c, "int") for c in columns]
     terms, quantities = rec["features"]["terms"], rec["features"].get("quantities")
@@ -300,7 +309,11 @@ def _table(org: str, rec: dict[str, Any], display_path: str, where: str, release
         for j, (column, kind, unit, value) in enumerate(zip(columns, kinds, units, cells)):
             if kind == "string":
                 continue
-            status, number, text, extra = _cell(value, kind, display_path, f"{row_at}[{j}]")
+            try:
+                status, number, text, extra = _cell(value, kind, display_path, f"{row_at}[{j}]")
+            except _Negative as exc:
+                negatives.add(exc)
+                continue
             out.append(Observation(
                 source_id=SOURCE_ID, release_id=release_id, platform_label=who, policy_label=policy,
                 metric_label=prefix + column + suffix, period_start=start, period_end=end, geography=GLOBAL,
@@ -316,14 +329,16 @@ def _table(org: str, rec: dict[str, Any], display_path: str, where: str, release
 def parse_per_year(path: Path, *, release_id: str, edition: str, display_path: str,
                    quarantine: list[Quarantined] | None = None) -> list[Observation]:
     """Read ``ocse-reports-per-year.csv``: one row per line, NCMEC's CyberTipline total of a year."""
+    text = read_text(path, display_path)
     try:
-        lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), strict=True))
-    except (csv.Error, UnicodeDecodeError) as exc:
+        lines = list(csv.reader(text.splitlines(), strict=True))
+    except csv.Error as exc:
         raise InputError(display_path, f"malformed CSV: {exc}") from exc
-    if not lines or lines[0] != PER_YEAR_HEADER:
-        raise InputError(display_path, "unexpected header", line=1, got=lines[0] if lines else None,
-                         expected=",".join(PER_YEAR_HEADER))
+    problem = header_problem(lines[0] if lines else [], PER_YEAR_HEADER)
+    if problem:
+        raise InputError(display_path, f"unexpected header: {problem}", line=1, expected=",".join(PER_YEAR_HEADER))
     out: list[Observation] = []
+    negatives = Problems(display_path, "negative values (report counts are never negative)")
     years: set[str] = set()
     for line, record in enumerate(lines[1:], start=2):
         if not record:
@@ -335,6 +350,9 @@ def parse_per_year(path: Path, *, release_id: str, edition: str, display_path: s
         years.add(year)
         try:
             parsed = parse_published(value)
+        except NegativeValue as exc:
+            negatives.add(InputError(display_path, str(exc), line=line, cell="column reports"))
+            continue
         except ValueError as exc:
             raise InputError(display_path, str(exc), line=line, cell="column reports") from exc
         if parsed.unit_kind != "count":
@@ -351,6 +369,7 @@ def parse_per_year(path: Path, *, release_id: str, edition: str, display_path: s
             note="NCMEC's yearly total of CyberTipline reports from all reporters (providers and the public); "
                  "the compilation names no original document for this file",
         ))
+    negatives.raise_if_any()
     if not out:
         raise InputError(display_path, "no data rows", expected="one line per year: year,reports")
     return out

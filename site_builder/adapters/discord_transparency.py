@@ -39,7 +39,6 @@ errors (``ERRATA``) are set aside in the quarantine instead, with the reason.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import re
@@ -49,10 +48,11 @@ from pathlib import Path
 
 from site_builder.errors import InputError
 from site_builder.observations import Observation
-from site_builder.periods import month_end, parse_period
+from site_builder.periods import MONTH_NAMES, month_end, parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
-from site_builder.values import parse_published
+from site_builder.textfile import read_text
+from site_builder.values import NegativeValue, Problems, parse_published
 
 SOURCE_ID = "discord_transparency"
 PLATFORM = "Discord"
@@ -60,7 +60,7 @@ NCMEC_POLICY = "NCMEC reports"
 NCMEC_UNIT = "CyberTipline reports to NCMEC"
 NOT_REPORTED = frozenset({"--"})
 TOTAL_LABELS = frozenset({"Total", "Total:", "Sum:", "SUM"})
-MONTHS = {calendar.month_name[i]: i for i in range(1, 13)}
+MONTHS = {name: i for i, name in enumerate(MONTH_NAMES, start=1)}
 QUARTER_TITLE = re.compile(r"^Q([1-4]) NCMEC Reports$")
 
 
@@ -153,6 +153,7 @@ class _Parser:
         self.start, self.end = parse_period(edition)
         self.out: list[Observation] = []
         self.keys: dict[tuple, str] = {}
+        self.negatives = Problems(display_path, "negative values (counts are never negative)")
 
     def error(self, rec: Record, problem: str, col: int | None = None, **kw: object) -> InputError:
         cell = f"column {col}" if col else None
@@ -184,6 +185,7 @@ class _Parser:
             else:
                 raise self.error(rec, "expected a table title line", 1, got=",".join(rec.cells),
                                  expected="one of: " + ", ".join(TABLES))
+        self.negatives.raise_if_any()
         if not self.out:
             raise InputError(self.path, "no data rows", expected="at least one table with figures")
         return self.out
@@ -298,6 +300,10 @@ class _Parser:
         else:
             try:
                 parsed = parse_published(text)
+            except NegativeValue as exc:
+                # reported with the others at the end; the number still counts in the totals checks
+                self.negatives.add(self.error(rec, str(exc), col))
+                return -(parse_published(text.strip().lstrip("-").strip()).value or 0.0)
             except ValueError as exc:
                 raise self.error(rec, str(exc), col) from exc
             want = "percent" if unit == "percent" else "count"
@@ -319,9 +325,6 @@ class _Parser:
 def parse(path: Path, *, release_id: str, edition: str, display_path: str,
           quarantine: list[Quarantined] | None = None) -> list[Observation]:
     """Read one Discord data file; raise InputError at the first line that is not in a known layout."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(display_path, f"not UTF-8 text: {exc}") from exc
+    text = read_text(path, display_path)
     sink = quarantine if quarantine is not None else []
     return _Parser(text, display_path, release_id, edition, sink).parse()

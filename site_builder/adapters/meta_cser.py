@@ -20,7 +20,8 @@ from site_builder.observations import Observation
 from site_builder.periods import parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
-from site_builder.values import parse_published
+from site_builder.textfile import csv_lines, header_problem, read_text
+from site_builder.values import NegativeValue, Problems, parse_published
 
 HEADER = ["app", "policy_area", "metric", "period", "value"]
 
@@ -48,48 +49,51 @@ def parse(path: Path, *, release_id: str, edition: str, display_path: str,
     (Meta's files have nothing to quarantine.)"""
     rows: list[Observation] = []
     latest: date | None = None
+    negatives = Problems(display_path, "negative values (counts and shares are never negative)")
+    content = read_text(path, display_path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh, strict=True)
-            header = next(reader, None)
-            if header != HEADER:
-                raise InputError(display_path, "unexpected header", line=1, got=header,
-                                 expected=",".join(HEADER))
-            for record in reader:
-                line = reader.line_num
-                if not record or record == [""]:
-                    continue
-                if len(record) != len(HEADER):
-                    raise InputError(display_path, f"row has {len(record)} fields (truncated or malformed row)",
-                                     line=line, got=",".join(record), expected=f"{len(HEADER)} fields: {','.join(HEADER)}")
-                app, policy, metric, period, value = (f.strip() for f in record)
-                for name, text in zip(HEADER[:4], (app, policy, metric, period)):
-                    if not text:
-                        raise InputError(display_path, f"empty {name}", line=line, cell=f"column {name}")
-                try:
-                    start, end = parse_period(period)
-                except ValueError as exc:
-                    raise InputError(display_path, str(exc), line=line, cell="column period") from exc
-                try:
-                    parsed = parse_published(value)
-                except ValueError as exc:
-                    raise InputError(display_path, str(exc), line=line, cell="column value") from exc
-                kind, unit = METRIC_UNITS.get(metric, (parsed.unit_kind, DEFAULT_UNIT.get(parsed.unit_kind or "", "count")))
-                if parsed.unit_kind is not None and parsed.unit_kind != kind:
-                    raise InputError(display_path, f"metric {metric!r} needs a {kind} but the value is a {parsed.unit_kind}",
-                                     line=line, cell="column value", got=value)
-                latest = end if latest is None or end > latest else latest
-                rows.append(Observation(
-                    source_id="meta_cser", release_id=release_id, platform_label=app,
-                    policy_label=policy, metric_label=metric, period_start=start, period_end=end,
-                    geography=GLOBAL, value_status=parsed.status, value=parsed.value,
-                    value_low=parsed.low, value_high=parsed.high, value_as_published=value,
-                    unit=unit, locator=f"{display_path} line {line}",
-                ))
+        reader = csv.reader(csv_lines(content), strict=True)
+        header = next(reader, [])
+        problem = header_problem(header, HEADER)
+        if problem:
+            raise InputError(display_path, f"unexpected header: {problem}", line=1, expected=",".join(HEADER))
+        for record in reader:
+            line = reader.line_num
+            if not record or record == [""]:
+                continue
+            if len(record) != len(HEADER):
+                raise InputError(display_path, f"row has {len(record)} fields (truncated or malformed row)",
+                                 line=line, got=",".join(record), expected=f"{len(HEADER)} fields: {','.join(HEADER)}")
+            app, policy, metric, period, value = (f.strip() for f in record)
+            for name, text in zip(HEADER[:4], (app, policy, metric, period)):
+                if not text:
+                    raise InputError(display_path, f"empty {name}", line=line, cell=f"column {name}")
+            try:
+                start, end = parse_period(period)
+            except ValueError as exc:
+                raise InputError(display_path, str(exc), line=line, cell="column period") from exc
+            try:
+                parsed = parse_published(value)
+            except NegativeValue as exc:
+                negatives.add(InputError(display_path, str(exc), line=line, cell="column value"))
+                continue
+            except ValueError as exc:
+                raise InputError(display_path, str(exc), line=line, cell="column value") from exc
+            kind, unit = METRIC_UNITS.get(metric, (parsed.unit_kind, DEFAULT_UNIT.get(parsed.unit_kind or "", "count")))
+            if parsed.unit_kind is not None and parsed.unit_kind != kind:
+                raise InputError(display_path, f"metric {metric!r} needs a {kind} but the value is a {parsed.unit_kind}",
+                                 line=line, cell="column value", got=value)
+            latest = end if latest is None or end > latest else latest
+            rows.append(Observation(
+                source_id="meta_cser", release_id=release_id, platform_label=app,
+                policy_label=policy, metric_label=metric, period_start=start, period_end=end,
+                geography=GLOBAL, value_status=parsed.status, value=parsed.value,
+                value_low=parsed.low, value_high=parsed.high, value_as_published=value,
+                unit=unit, locator=f"{display_path} line {line}",
+            ))
     except csv.Error as exc:
         raise InputError(display_path, f"malformed CSV: {exc}", line=reader.line_num) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(display_path, f"not UTF-8 text: {exc}") from exc
+    negatives.raise_if_any()
     if not rows:
         raise InputError(display_path, "no data rows", expected="one row per app, policy, metric and quarter")
     _, edition_end = parse_period(edition)

@@ -33,7 +33,6 @@ stored (text as printed, footnote marker kept; numbers in their shortest exact f
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from pathlib import Path
@@ -42,10 +41,10 @@ from python_calamine import CalamineWorkbook
 
 from site_builder.errors import InputError
 from site_builder.observations import Observation
-from site_builder.periods import month_end, parse_period
+from site_builder.periods import MONTH_ABBR, MONTH_NAMES, month_end, parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
-from site_builder.values import format_number, parse_published
+from site_builder.values import NegativeValue, Problems, format_number, parse_published
 
 SOURCE_ID = "microsoft_dscr"
 PLATFORM = "Microsoft"
@@ -76,7 +75,7 @@ NOTE_TOTAL = re.compile(r"total NCMEC CyberTip(?:line)? Reports for this period 
                         re.IGNORECASE)
 _PERIOD = re.compile(r"^([A-Za-z]+)\.?\s*-\s*([A-Za-z]+)\.?\s+(\d{4})$")
 _MONTHS = {name.lower(): i for i in range(1, 13)
-           for name in (calendar.month_name[i], calendar.month_abbr[i])} | {"sept": 9}
+           for name in (MONTH_NAMES[i - 1], MONTH_ABBR[i - 1])} | {"sept": 9}
 
 
 def col_letter(index: int) -> str:
@@ -123,6 +122,7 @@ class _Reader:
         self.rows: list[list[object]] = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
         self.edition_period = parse_period(edition)
         self.out: list[Observation] = []
+        self.negatives = Problems(display_path, "negative values (counts and shares are never negative)")
 
     def cell(self, row: int, col: int) -> str:
         return f"sheet {SHEET} cell {col_letter(col)}{row + 1}"
@@ -138,7 +138,7 @@ class _Reader:
         return [c for c, v in enumerate(self.rows[row]) if not _empty(v)]
 
     def emit(self, row: int, col: int, policy: str, metric: str, value: float | None, as_published: str,
-             unit: str) -> None:
+             unit: str, status: str = "") -> None:
         start, end = self.edition_period
         earlier = next((o.locator for o in self.out if (o.policy_label, o.metric_label) == (policy, metric)), None)
         if earlier:
@@ -146,7 +146,7 @@ class _Reader:
         self.out.append(Observation(
             source_id=SOURCE_ID, release_id=self.release_id, platform_label=PLATFORM, policy_label=policy,
             metric_label=metric, period_start=start, period_end=end, geography=GLOBAL,
-            value_status="reported" if value is not None else "not_reported", value=value, value_low=None,
+            value_status=status or ("reported" if value is not None else "not_reported"), value=value, value_low=None,
             value_high=None, value_as_published=as_published, unit=unit,
             locator=f"{self.display_path} {self.cell(row, col)}"))
 
@@ -169,6 +169,7 @@ class _Reader:
             else:
                 raise self.error(row, cols[0], "unexpected cell outside a section block",
                                  got=self.at(row, cols[0]), expected="a section row with the period in column B")
+        self.negatives.raise_if_any()
         if not self.out:
             raise InputError(self.display_path, "no values found", expected="at least one section block")
         return self.out
@@ -209,11 +210,14 @@ class _Reader:
             as_published = cell.strip()
             try:
                 parsed = parse_published(FOOTNOTE.sub("", as_published))
+            except NegativeValue as exc:
+                self.negatives.add(self.error(row, col, str(exc)))
+                return
             except ValueError as exc:
                 raise self.error(row, col, str(exc)) from exc
             if parsed.status == "range":
                 raise self.error(row, col, f"{metric!r} must be a single number, not a range", got=as_published)
-            number = parsed.value
+            number, status = parsed.value, parsed.status
             if parsed.unit_kind == "percent":
                 if kind != "share":
                     raise self.error(row, col, f"{metric!r} is a count but the value is a percentage", got=as_published)
@@ -221,16 +225,18 @@ class _Reader:
             elif kind == "share" and parsed.unit_kind == "count":
                 raise self.error(row, col, f"{metric!r} is a share but the value is a count", got=as_published)
         else:
-            number = float(cell)
+            number, status = float(cell), "reported"
             as_published = format_number(number)
             if number < 0:
-                raise self.error(row, col, "negative value", got=as_published, expected="a non-negative number")
+                self.negatives.add(self.error(row, col, "negative value", got=as_published,
+                                              expected="a non-negative number"))
+                return
             if kind == "share" and number > 1:
                 raise self.error(row, col, f"{metric!r} is a share but the value is above 1", got=as_published,
                                  expected="a number between 0 and 1")
             if kind == "count" and number != int(number):
                 raise self.error(row, col, f"{metric!r} is a count but the value is not whole", got=as_published)
-        self.emit(row, col, section, metric, number, as_published, unit)
+        self.emit(row, col, section, metric, number, as_published, unit, status)
 
     def note(self, row: int) -> None:
         text = _text(self.at(row, 1))

@@ -39,7 +39,8 @@ from site_builder.observations import Observation
 from site_builder.periods import parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
-from site_builder.values import format_number
+from site_builder.textfile import csv_lines, read_text
+from site_builder.values import Problems, format_number
 
 SOURCE_ID = "tiktok_cge"
 PLATFORM = "TikTok"
@@ -99,6 +100,7 @@ def parse(path: Path, *, release_id: str, edition: str, display_path: str,
         _read_csv(path, display_path, rows, quarantine if quarantine is not None else [], release_id)
     else:
         raise InputError(display_path, f"unknown file type {path.suffix!r}", expected=".csv or .xlsx")
+    rows.negatives.raise_if_any()
     rows.quarantine_duplicates(quarantine if quarantine is not None else [])
     if not rows.out:
         raise InputError(display_path, "no data rows", expected="one row per metric, policy, period and place")
@@ -118,6 +120,7 @@ class _Rows:
         self.first: dict[tuple[str, str, date, date, str], str] = {}
         self.duplicated: set[tuple[str, str, date, date, str]] = set()
         self.latest: date | None = None
+        self.negatives = Problems(display_path, "negative values (counts and shares are never negative)")
 
     def quarantine_duplicates(self, quarantine: list[Quarantined]) -> None:
         """A key published twice in one file cannot be attributed (TikTok's 2023Q2 CSV gives
@@ -160,8 +163,11 @@ class _Rows:
             value = float(Decimal(text.replace(",", "")))
         else:
             value, text = float(c.raw), format_number(float(c.raw))
-            if not math.isfinite(value) or value < 0:
-                raise fail("not a non-negative number")
+            if not math.isfinite(value):
+                raise fail("not a finite number")
+            if value < 0:
+                self.negatives.add(fail("negative value", "a number >= 0"))
+                return
         if c.unit == SHARE and value > 1:
             raise fail(f"{c.metric!r} is a share but the value is above 1", "a share between 0 and 1")
         if c.unit != SHARE and value != int(value):
@@ -200,33 +206,34 @@ class _Lines:
 
 def _read_csv(path: Path, display_path: str, rows: _Rows, quarantine: list[Quarantined], release_id: str) -> None:
     line = 1
+    fh = csv_lines(read_text(path, display_path))
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            lines = _Lines(fh)
-            reader = csv.reader(lines, strict=True)
-            header = [h.strip() for h in next(reader, [])]
-            lines.take()
-            end_line = reader.line_num
-            if len(header) != len(COLUMNS) or any(h not in names for h, names in zip(header, COLUMNS, strict=True)):
-                raise InputError(display_path, "unexpected header", line=1, got=",".join(header),
-                                 expected=EXPECTED_HEADER)
-            for record in reader:
-                line, end_line = end_line + 1, reader.line_num  # a record may span lines
-                content = lines.take()
-                if not record or all(not f.strip() for f in record):
-                    continue
-                if len(record) != len(COLUMNS):
-                    raise InputError(display_path, f"row has {len(record)} fields", line=line, got=content,
-                                     expected=f"{len(COLUMNS)} fields: {EXPECTED_HEADER}")
-                leak = _placeholder(record, header)
-                if leak:
-                    quarantine.append(Quarantined(SOURCE_ID, release_id, f"{display_path} line {line}", leak, content))
-                    continue
-                _csv_record(record, header, line, display_path, rows)
+        lines = _Lines(fh)
+        reader = csv.reader(lines, strict=True)
+        header = [h.strip() for h in next(reader, [])]
+        lines.take()
+        end_line = reader.line_num
+        if len(header) != len(COLUMNS) or any(h not in names for h, names in zip(header, COLUMNS, strict=True)):
+            wrong = [f"column {i + 1} is {h!r}, not {' or '.join(names)}"
+                     for i, (h, names) in enumerate(zip(header, COLUMNS)) if h not in names]
+            if len(header) != len(COLUMNS):
+                wrong.append(f"{len(header)} columns instead of {len(COLUMNS)}")
+            raise InputError(display_path, "unexpected header: " + "; ".join(wrong), line=1, expected=EXPECTED_HEADER)
+        for record in reader:
+            line, end_line = end_line + 1, reader.line_num  # a record may span lines
+            content = lines.take()
+            if not record or all(not f.strip() for f in record):
+                continue
+            if len(record) != len(COLUMNS):
+                raise InputError(display_path, f"row has {len(record)} fields", line=line, got=content,
+                                 expected=f"{len(COLUMNS)} fields: {EXPECTED_HEADER}")
+            leak = _placeholder(record, header)
+            if leak:
+                quarantine.append(Quarantined(SOURCE_ID, release_id, f"{display_path} line {line}", leak, content))
+                continue
+            _csv_record(record, header, line, display_path, rows)
     except csv.Error as exc:
         raise InputError(display_path, f"malformed CSV: {exc}", line=line) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(display_path, f"not UTF-8 text: {exc}") from exc
 
 
 def _placeholder(record: list[str], header: list[str]) -> str | None:

@@ -28,7 +28,7 @@ from site_builder.observations import Observation
 from site_builder.periods import parse_period
 from site_builder.quarantine import Quarantined
 from site_builder.settings import GLOBAL
-from site_builder.values import Parsed, parse_published
+from site_builder.values import NegativeValue, Parsed, Problems, parse_published
 
 SOURCE_ID = "x_gtr"
 PLATFORM = "X"
@@ -347,9 +347,13 @@ def parse_cell(text: str, kind: str | None = None) -> Parsed:
 def to_observations(figures: list[Figure], *, release_id: str, edition: str, path: str) -> list[Observation]:
     start, end = parse_period(edition)
     rows = []
+    negatives = Problems(path, "negative values (counts and shares are never negative)")
     for f in figures:
         try:
             parsed = parse_cell(f.text, "percent" if f.unit.startswith("percent") else "count")
+        except NegativeValue as exc:
+            negatives.add(InputError(path, str(exc), cell=f"{f.where}, {f.metric}"))
+            continue
         except ValueError as exc:
             raise InputError(path, str(exc), cell=f"{f.where}, {f.metric}") from exc
         rows.append(Observation(
@@ -358,6 +362,7 @@ def to_observations(figures: list[Figure], *, release_id: str, edition: str, pat
             value_status=parsed.status, value=parsed.value, value_low=parsed.low, value_high=parsed.high,
             value_as_published=f.text, unit=f.unit, locator=f"{path} {f.where}", note=f.note,
         ))
+    negatives.raise_if_any()
     return rows
 
 

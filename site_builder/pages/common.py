@@ -59,15 +59,20 @@ class Ctx:
     def __init__(self, con: duckdb.DuckDBPyConnection, sql_dir: Path = settings.SQL_DIR) -> None:
         self.con = con
         self.sql_dir = sql_dir
-        self.sources = {r["source_id"]: r for r in self.rows("SELECT * FROM sources")}
-        self.releases = {r["release_id"]: r for r in self.rows("SELECT * FROM releases")}
-        self.platforms = {r["platform_id"]: r for r in self.rows("SELECT * FROM platforms")}
-        self.policy_areas = {r["policy_area"]: r for r in self.rows("SELECT * FROM policy_areas ORDER BY rank")}
-        self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics")}
+        # every lookup in a total order, so that iterating one never depends on how DuckDB read the table
+        self.sources = {r["source_id"]: r for r in self.rows("SELECT * FROM sources ORDER BY ALL")}
+        self.releases = {r["release_id"]: r for r in self.rows("SELECT * FROM releases ORDER BY ALL")}
+        self.platforms = {r["platform_id"]: r for r in self.rows("SELECT * FROM platforms ORDER BY ALL")}
+        self.policy_areas = {r["policy_area"]: r for r in self.rows("SELECT * FROM policy_areas ORDER BY rank, policy_area")}
+        self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics ORDER BY ALL")}
         self.definitions = {(r["metric_id"], r["source_id"]): r
-                            for r in self.rows("SELECT * FROM tax_metric_definitions")}
+                            for r in self.rows("SELECT * FROM tax_metric_definitions ORDER BY ALL")}
         self.writer = Writer(breaks=[_break(r) for r in self.rows("SELECT * FROM tax_breaks ORDER BY break_id")],
-                             geo_names={r["geo_code"]: r["name"] for r in self.rows("SELECT * FROM tax_geo_names")})
+                             geo_names={r["geo_code"]: r["name"]
+                                        for r in self.rows("SELECT * FROM tax_geo_names ORDER BY geo_code")})
+        # the selections (``points`` filters) read since the last figure took them, for messages
+        self._pending: list[str] = []
+        self._last_selection = ""
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         cur = self.con.execute(sql, params or {})
@@ -85,7 +90,17 @@ class Ctx:
         if unknown:
             raise TypeError(f"unknown filter(s): {sorted(unknown)}")
         params = {k: filters.get(k) for k in SERIES_FILTERS}
+        self._pending.append("series points where " + (", ".join(
+            f"{k} = {'/'.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+            for k, v in params.items() if v is not None) or "any"))
         return [enrich(r) for r in self.query("series_points", **params)]
+
+    def selection(self) -> str:
+        """The ``points`` selections read since the previous call (else the previous answer):
+        what a figure built now was drawn from, named when it turns out to have no rows."""
+        if self._pending:
+            self._last_selection, self._pending = "; ".join(self._pending), []
+        return self._last_selection
 
     def platform_name(self, platform_id: str | None, fallback: str = "") -> str:
         p = self.platforms.get(platform_id or "")

@@ -109,7 +109,7 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
         desc += " Marked events: " + "; ".join(f"{e['date_text']}: {e['label']}" for e in drawn) + "."
     return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows), description=desc, rows=rows,
                   columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
-                  caveat=with_definitions(ctx, rows, caveat),
+                  caveat=with_definitions(ctx, rows, caveat), data=ctx.selection(),
                   notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
@@ -132,7 +132,7 @@ def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Ca
     return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows),
                   description="Small multiples, one panel per platform and measure, each on its own scale. " + " ".join(parts),
                   rows=rows, columns=[Column("facet", "Panel")] + SERIES_COLUMNS, sources=source_refs(ctx, rows),
-                  chart=chart, caveat=with_definitions(ctx, rows, caveat),
+                  chart=chart, caveat=with_definitions(ctx, rows, caveat), data=ctx.selection(),
                   notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
@@ -152,4 +152,5 @@ def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: C
         f"({r['period']})." for r in rows)
     cols = columns or [Column("category", "Bar")] + ([Column("group", "Measure")] if color_of else []) + SERIES_COLUMNS[1:]
     return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows), description=desc, rows=rows,
-                  columns=cols, sources=source_refs(ctx, rows), chart=chart, caveat=with_definitions(ctx, rows, caveat))
+                  columns=cols, sources=source_refs(ctx, rows), chart=chart, caveat=with_definitions(ctx, rows, caveat),
+                  data=ctx.selection())

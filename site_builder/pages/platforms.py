@@ -250,7 +250,7 @@ def build(ctx: Ctx) -> list[Page]:
     pages = []
     revisions = ctx.query("revisions_list", source_id="meta_cser")
     counts = {r["platform_id"]: r["n"] for r in ctx.rows(
-        "SELECT platform_id, count(*) AS n FROM series WHERE platform_id IS NOT NULL AND NOT conflict GROUP BY ALL")}
+        "SELECT platform_id, count(*) AS n FROM series WHERE platform_id IS NOT NULL AND NOT conflict GROUP BY ALL ORDER BY ALL")}
     for pid, n in sorted(counts.items()):
         p = ctx.platforms[pid]
         if p["kind"] == "aggregate":

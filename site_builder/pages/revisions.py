@@ -145,7 +145,7 @@ def all_revisions(ctx: Ctx, source: str, rows: list[Row]) -> Figure:
 def summary(ctx: Ctx, source: str, rows: list[Row]) -> dict:
     pairs = ctx.query("revisions_by_edition", source_id=source)
     editions = sorted({p["edition"] for p in pairs} | {p["prev_edition"] for p in pairs})
-    first = ctx.rows("SELECT min(period_start) AS s, arg_min(period_end, period_start) AS e FROM stg_observations "
+    first = ctx.rows("SELECT min(period_start) AS s, arg_min(period_end, (period_start, period_end)) AS e FROM stg_observations "
                      "WHERE source_id = $s AND release_kind = 'raw'", {"s": source})[0]
     return {
         "source": ctx.sources[source], "source_id": source,

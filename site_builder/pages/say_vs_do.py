@@ -28,12 +28,12 @@ def cell(blocks: list[dict[str, Any]]) -> dict[str, Any]:
 
 def build(ctx: Ctx) -> list[Page]:
     platform_ids = [r["platform_id"] for r in ctx.rows(
-        "SELECT DISTINCT unnest(platform_ids) AS platform_id FROM stg_claims WHERE kind <> 'audit_finding'")]
+        "SELECT DISTINCT unnest(platform_ids) AS platform_id FROM stg_claims WHERE kind <> 'audit_finding' ORDER BY 1")]
     platform_ids = sorted((p for p in platform_ids if ctx.platforms[p]["kind"] != "aggregate"),
-                          key=lambda p: ctx.platforms[p]["name"])
+                          key=lambda p: (ctx.platforms[p]["name"], p))
     blocks = claim_blocks(ctx, platform_ids)
     has_page = {r["platform_id"] for r in ctx.rows(
-        "SELECT DISTINCT platform_id FROM series WHERE platform_id IS NOT NULL AND NOT conflict")}
+        "SELECT DISTINCT platform_id FROM series WHERE platform_id IS NOT NULL AND NOT conflict ORDER BY 1")}
     rows = []
     for pid in platform_ids:
         for area in AREAS:

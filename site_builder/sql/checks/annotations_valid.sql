@@ -1,7 +1,10 @@
 -- Annotations have a date, a known kind, a link to their source and only known source,
 -- platform and policy area ids ('*' = all).
 WITH a AS (
-    SELECT row_number() OVER () AS i, * FROM annotations
+    -- i only joins a problem to its annotation (in a total order, so a report is the same
+    -- every run); the locator names the annotation by its date and label
+    SELECT row_number() OVER (ORDER BY obs_file, date, label, text, kind, source_url, sources, platforms,
+                                       policy_areas) AS i, * FROM annotations
 ),
 ids AS (
     SELECT i, 'source' AS what, unnest(sources) AS id FROM a
@@ -26,6 +29,8 @@ problems AS (
         OR (what = 'platform' AND id IN (SELECT platform_id FROM platforms))
         OR (what = 'policy area' AND id IN (SELECT policy_area FROM policy_areas)))
 )
-SELECT a.obs_file AS file, 'row ' || a.i || ': ' || coalesce(a.label, '') AS locator, p.problem
+SELECT a.obs_file AS file,
+       'annotation ' || coalesce(CAST(a.date AS VARCHAR), 'with an unreadable date') || ': ' || coalesce(a.label, '')
+       AS locator, p.problem
 FROM problems AS p JOIN a USING (i)
 WHERE p.problem IS NOT NULL

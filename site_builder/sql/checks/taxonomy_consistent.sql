@@ -5,10 +5,10 @@ SELECT obs_file AS file, label AS locator,
        'platform id ''' || platform_id || ''' is not in platforms.csv' AS problem
 FROM tax_platform_labels WHERE platform_id NOT IN (SELECT platform_id FROM tax_platforms)
 UNION ALL
-SELECT min(obs_file), label, 'label maps to several platforms: ' || string_agg(DISTINCT platform_id, ', ')
+SELECT min(obs_file), label, 'label maps to several platforms: ' || string_agg(DISTINCT platform_id, ', ' ORDER BY platform_id)
 FROM tax_platform_labels GROUP BY label HAVING count(DISTINCT platform_id) > 1
 UNION ALL
-SELECT min(obs_file), label, 'place maps to several codes: ' || string_agg(DISTINCT geo_code, ', ')
+SELECT min(obs_file), label, 'place maps to several codes: ' || string_agg(DISTINCT geo_code, ', ' ORDER BY geo_code)
 FROM tax_geographies GROUP BY label HAVING count(DISTINCT (geo_code, kind)) > 1
 UNION ALL
 SELECT obs_file, label, 'geography kind ''' || kind || ''' is not global, country, region or language'

@@ -28,32 +28,32 @@ numbered AS (
            CASE WHEN months > 0
                 THEN (year(period_start) * 12 + month(period_start)) // months
                      - row_number() OVER (PARTITION BY source_id, platform, metric_id, granularity, months
-                                          ORDER BY period_start)
+                                          ORDER BY period_start, period_end, platform_id)
                 ELSE row_number() OVER (PARTITION BY source_id, platform, metric_id, granularity, months
-                                        ORDER BY period_start) END AS run
+                                        ORDER BY period_start, period_end, platform_id) END AS run
     FROM pts
 ),
 runs AS (
     SELECT source_id, platform, metric_id, granularity, months,
-           list({'start': min_start, 'end': max_end} ORDER BY min_start) AS runs
+           list({'start': min_start, 'end': max_end} ORDER BY min_start, max_end) AS runs
     FROM (SELECT source_id, platform, metric_id, granularity, months, run,
                  min(period_start) AS min_start, max(period_end) AS max_end
           FROM numbered GROUP BY ALL)
     GROUP BY ALL
 )
 SELECT
-    n.source_id, n.platform, any_value(n.platform_id) AS platform_id, n.metric_id, n.granularity, n.months,
+    n.source_id, n.platform, min(n.platform_id) AS platform_id, n.metric_id, n.granularity, n.months,
     CASE n.months WHEN 1 THEN 'monthly' WHEN 3 THEN 'quarterly' WHEN 6 THEN 'half-yearly' WHEN 12 THEN 'yearly'
          ELSE 'irregular' END AS cadence,
     min(n.period_start) AS first_start,
-    arg_min(n.period_end, n.period_start) AS first_end,
+    arg_min(n.period_end, (n.period_start, n.period_end)) AS first_end,
     max(n.period_start) AS last_start,
     max(n.period_end) AS last_end,
     count(*) AS periods,
     CASE WHEN n.months > 0
          THEN CAST(date_diff('month', min(n.period_start), max(n.period_start)) / n.months AS INTEGER) + 1
          ELSE count(*) END AS expected_periods,
-    any_value(r.runs) AS runs
+    r.runs
 FROM numbered AS n
 JOIN runs AS r USING (source_id, platform, metric_id, granularity, months)
-GROUP BY n.source_id, n.platform, n.metric_id, n.granularity, n.months
+GROUP BY n.source_id, n.platform, n.metric_id, n.granularity, n.months, r.runs

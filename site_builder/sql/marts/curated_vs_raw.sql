@@ -12,26 +12,31 @@ WITH keyed AS (
 curated AS (
     SELECT source_id, platform, policy_key, metric_key, period_start, period_end, geo_code,
            min(release_id) AS curated_release_id,
-           sum(v) AS curated_value,
+           -- a line that is not a number as published ('approximately 4%') is never summed
+           CASE WHEN count(*) FILTER (WHERE value_status = 'not_numeric') = 0
+                THEN sum(v ORDER BY locator, platform_label, policy_label, metric_label, v) END AS curated_value,
            min(v) AS curated_min,
            max(v) AS curated_max,
            string_agg(platform_label || ' / ' || policy_label || ' / ' || metric_label || ': ' || value_as_published,
-                      '; ' ORDER BY locator) AS curated_lines,
-           string_agg(locator, '; ' ORDER BY locator) AS curated_locator
+                      '; ' ORDER BY locator, platform_label, policy_label, metric_label, value_as_published) AS curated_lines,
+           string_agg(locator, '; ' ORDER BY locator, platform_label, policy_label, metric_label, value_as_published)
+               AS curated_locator
     FROM keyed WHERE superseded
     GROUP BY ALL
 ),
 raw AS (
     SELECT source_id, platform, policy_key, metric_key, period_start, period_end, geo_code,
            min(release_id) AS raw_release_id,
-           sum(v) AS raw_value,
+           CASE WHEN count(*) FILTER (WHERE value_status = 'not_numeric') = 0
+                THEN sum(v ORDER BY locator, platform_label, policy_label, metric_label, v) END AS raw_value,
            string_agg(platform_label || ' / ' || policy_label || ' / ' || metric_label || ': ' || value_as_published,
-                      '; ' ORDER BY locator) AS raw_lines,
-           string_agg(locator, '; ' ORDER BY locator) AS raw_locator
+                      '; ' ORDER BY locator, platform_label, policy_label, metric_label, value_as_published) AS raw_lines,
+           string_agg(locator, '; ' ORDER BY locator, platform_label, policy_label, metric_label, value_as_published)
+               AS raw_locator
     FROM keyed
     WHERE release_kind = 'raw'
       AND (snapshot <> 'full' OR release_id IN (
-          SELECT arg_max(release_id, edition_end) FROM releases WHERE snapshot = 'full' AND kind = 'raw'
+          SELECT arg_max(release_id, (edition_end, release_id)) FROM releases WHERE snapshot = 'full' AND kind = 'raw'
           GROUP BY source_id))
     GROUP BY ALL
 )

@@ -4,8 +4,8 @@ SELECT *
 FROM (
     SELECT
         source_id,
-        lag(release_id) OVER (PARTITION BY source_id ORDER BY edition_end) AS prev_release_id,
-        lag(edition) OVER (PARTITION BY source_id ORDER BY edition_end) AS prev_edition,
+        lag(release_id) OVER (PARTITION BY source_id ORDER BY edition_end, release_id) AS prev_release_id,
+        lag(edition) OVER (PARTITION BY source_id ORDER BY edition_end, release_id) AS prev_edition,
         release_id,
         edition
     FROM releases

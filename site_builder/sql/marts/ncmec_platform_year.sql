@@ -3,15 +3,16 @@
 -- a company appears under several names in one year (Twitter, Inc. / Vine.co and X Corp in
 -- 2023) the lines are summed and every line is listed in `lines`; same source, same
 -- metric, same year, so the sum is like for like. Asterisked names (2019-2020) combine
--- related companies: `combined` marks them.
+-- related companies: `combined` marks them. A year in which one of the lines is not a number
+-- as published ('approximately 1,000') is left out: its lines cannot be summed.
 SELECT
     s.platform_id,
     s.period_start,
     s.period_end,
     sum(s.value) AS value,
     count(*) AS n_lines,
-    string_agg(s.platform_label || ': ' || s.value_as_published, '; ' ORDER BY s.platform_label) AS lines,
-    string_agg(s.locator, '; ' ORDER BY s.platform_label) AS locator,
+    string_agg(s.platform_label || ': ' || s.value_as_published, '; ' ORDER BY s.platform_label, s.locator) AS lines,
+    string_agg(s.locator, '; ' ORDER BY s.platform_label, s.locator) AS locator,
     min(s.release_id) AS release_id,
     count(DISTINCT s.release_id) AS n_releases,
     min(s.source_url) AS source_url,
@@ -27,3 +28,4 @@ WHERE s.source_id = 'ncmec_esp'
   AND s.platform_id IS NOT NULL
   AND NOT s.conflict
 GROUP BY s.platform_id, s.period_start, s.period_end
+HAVING count(*) FILTER (WHERE s.value_status = 'not_numeric') = 0

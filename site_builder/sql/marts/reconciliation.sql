@@ -13,8 +13,8 @@ WITH disclosed AS (
         sum(s.value) AS disclosed,
         sum(date_diff('month', s.period_start, s.period_end) + 1) AS months,
         string_agg(s.value_as_published || ' (' || strftime(s.period_start, '%Y-%m') || ' to '
-                   || strftime(s.period_end, '%Y-%m') || ')', '; ' ORDER BY s.period_start) AS disclosed_lines,
-        string_agg(s.locator, '; ' ORDER BY s.period_start) AS disclosed_locator,
+                   || strftime(s.period_end, '%Y-%m') || ')', '; ' ORDER BY s.period_start, s.period_end, s.locator) AS disclosed_lines,
+        string_agg(s.locator, '; ' ORDER BY s.period_start, s.period_end, s.locator) AS disclosed_locator,
         min(s.release_id) AS disclosed_release_id,
         min(coalesce(s.source_url, '')) AS disclosed_source_url,
         -- the disclosures' document when they all name the same one (a year summed from two
@@ -41,7 +41,7 @@ counted AS (
            min(n.release_id) AS release_id,
            CASE WHEN count(DISTINCT coalesce(n.doc_number_url, '')) = 1 THEN min(n.doc_number_url) END AS source_url,
            CASE WHEN count(DISTINCT coalesce(n.doc_number_url, '')) = 1 THEN min(n.doc_label) END AS counted_label,
-           any_value(m.note) AS matching_note
+           min(m.note) AS matching_note
     FROM (SELECT DISTINCT platform_id, year FROM disclosed) AS d
     LEFT JOIN matching AS m ON m.platform_id = d.platform_id
     JOIN ncmec_platform_year AS n
@@ -56,8 +56,11 @@ diaphanous_view AS (
     FROM (
         SELECT platform_id, year(period_start) AS year, release_kind, release_id, sum(value) AS value
         FROM series
-        WHERE source_id = 'diaphanous' AND metric_id = 'ncmec_reports_received' AND value IS NOT NULL
+        WHERE source_id = 'diaphanous' AND metric_id = 'ncmec_reports_received'
+          AND (value IS NOT NULL OR value_status = 'not_numeric')
         GROUP BY ALL
+        -- a part that is not a number as published cannot be summed
+        HAVING count(*) FILTER (WHERE value_status = 'not_numeric') = 0
     )
     QUALIFY row_number() OVER (PARTITION BY platform_id, year ORDER BY release_kind = 'raw' DESC, release_id) = 1
 )
@@ -77,4 +80,4 @@ FROM disclosed AS d
 JOIN counted AS c ON c.platform_id = d.platform_id AND c.year = d.year
 LEFT JOIN diaphanous_view AS dv ON dv.platform_id = d.platform_id AND dv.year = d.year
 QUALIFY row_number() OVER (PARTITION BY d.platform_id, d.year
-                           ORDER BY d.release_kind = 'raw' DESC, d.source_id, d.metric_label) = 1
+                           ORDER BY d.release_kind = 'raw' DESC, d.source_id, d.metric_label, d.platform_label) = 1

@@ -1,8 +1,9 @@
 -- One row per figure whose published value changed between two consecutive full
 -- snapshots of a source (Meta's quarterly CSVs each republish the whole history). The key
 -- is platform, policy key and metric key (so a relabelled policy or metric still matches,
--- see data/taxonomy), period and place (by code, so a renamed country still matches); a change is any difference in status (reported / range / N/A),
--- value or range ends. Formatting alone ("9,400,000" vs "9400000") is not a change.
+-- see data/taxonomy), period and place (by code, so a renamed country still matches); a change is any difference in status (reported / range / N/A / not numeric),
+-- value or range ends, or, between two values that are not numbers ('approximately 4%'), in
+-- the text as published. Formatting alone ("9,400,000" vs "9400000") is not a change.
 WITH obs AS (
     SELECT * FROM stg_observations WHERE snapshot = 'full' AND release_kind = 'raw'
 )
@@ -39,6 +40,7 @@ SELECT
     cur.value - prev.value AS change,
     (cur.value - prev.value) / nullif(prev.value, 0) AS change_ratio,
     CASE
+        WHEN prev.value_status = 'not_numeric' OR cur.value_status = 'not_numeric' THEN 'changed (not a number as published)'
         WHEN prev.value_status = 'not_reported' THEN 'newly reported'
         -- the new edition prints fewer decimals and the old value rounds to the new one
         WHEN TRY_CAST(cur.value_as_published AS DOUBLE) IS NOT NULL
@@ -65,3 +67,5 @@ WHERE prev.value_status IS DISTINCT FROM cur.value_status
    OR prev.value IS DISTINCT FROM cur.value
    OR prev.value_low IS DISTINCT FROM cur.value_low
    OR prev.value_high IS DISTINCT FROM cur.value_high
+   OR (cur.value_status = 'not_numeric' AND prev.value_status = 'not_numeric'
+       AND prev.value_as_published IS DISTINCT FROM cur.value_as_published)

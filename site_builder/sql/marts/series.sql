@@ -8,7 +8,7 @@
 -- twice with different values (possible only in curated tables), `conflict` is true and
 -- charts leave the point out.
 WITH latest_full AS (
-    SELECT source_id, arg_max(release_id, edition_end) AS release_id
+    SELECT source_id, arg_max(release_id, (edition_end, release_id)) AS release_id
     FROM releases
     WHERE snapshot = 'full'
     GROUP BY source_id
@@ -26,43 +26,51 @@ ranked AS (
     SELECT *, dense_rank() OVER (
         PARTITION BY source_id, platform_label, policy_key, metric_label, period_start, period_end, geography
         ORDER BY precedence DESC, edition_end DESC, release_id DESC
-    ) AS rnk
+    ) AS rnk,
+    -- which line of the winning release gives the point's fields: the first by locator, then
+    -- by every field taken from it, so that the choice never depends on the order rows are read
+    row_number() OVER (
+        PARTITION BY source_id, platform_label, policy_key, metric_label, period_start, period_end, geography
+        ORDER BY precedence DESC, edition_end DESC, release_id DESC, locator, policy_label, value_status, value,
+                 value_low, value_high, value_as_published, unit, source_url, source_title, note, platform_id,
+                 policy_area, metric_id, qualifier
+    ) AS pick
     FROM candidates
 )
 SELECT
     source_id,
     platform_label,
-    any_value(platform_id) AS platform_id,
+    arg_min(platform_id, pick) AS platform_id,
     policy_key,
-    any_value(policy_area) AS policy_area,
+    arg_min(policy_area, pick) AS policy_area,
     metric_label,
-    any_value(metric_id) AS metric_id,
-    any_value(qualifier) AS qualifier,
-    arg_min(qualifier_word, locator) AS qualifier_word,
+    arg_min(metric_id, pick) AS metric_id,
+    arg_min(qualifier, pick) AS qualifier,
+    arg_min(qualifier_word, pick) AS qualifier_word,
     period_start,
     period_end,
     geography,
-    arg_min(release_id, locator) AS release_id,
-    arg_min(edition, locator) AS edition,
-    arg_min(release_kind, locator) AS release_kind,
-    arg_min(policy_label, locator) AS policy_label,
-    arg_min(value_status, locator) AS value_status,
-    arg_min(value, locator) AS value,
-    arg_min(value_low, locator) AS value_low,
-    arg_min(value_high, locator) AS value_high,
-    arg_min(value_as_published, locator) AS value_as_published,
-    arg_min(unit, locator) AS unit,
-    arg_min(unit_kind, locator) AS unit_kind,
-    arg_min(unit_display, locator) AS unit_display,
-    min(locator) AS locator,
-    arg_min(source_url, locator) AS source_url,
-    arg_min(source_title, locator) AS source_title,
-    arg_min(note, locator) AS note,
-    arg_min(doc_url, locator) AS doc_url,
-    arg_min(doc_number_url, locator) AS doc_number_url,
-    arg_min(doc_kind, locator) AS doc_kind,
-    arg_min(doc_label, locator) AS doc_label,
-    arg_min(doc_text, locator) AS doc_text,
+    arg_min(release_id, pick) AS release_id,
+    arg_min(edition, pick) AS edition,
+    arg_min(release_kind, pick) AS release_kind,
+    arg_min(policy_label, pick) AS policy_label,
+    arg_min(value_status, pick) AS value_status,
+    arg_min(value, pick) AS value,
+    arg_min(value_low, pick) AS value_low,
+    arg_min(value_high, pick) AS value_high,
+    arg_min(value_as_published, pick) AS value_as_published,
+    arg_min(unit, pick) AS unit,
+    arg_min(unit_kind, pick) AS unit_kind,
+    arg_min(unit_display, pick) AS unit_display,
+    arg_min(locator, pick) AS locator,
+    arg_min(source_url, pick) AS source_url,
+    arg_min(source_title, pick) AS source_title,
+    arg_min(note, pick) AS note,
+    arg_min(doc_url, pick) AS doc_url,
+    arg_min(doc_number_url, pick) AS doc_number_url,
+    arg_min(doc_kind, pick) AS doc_kind,
+    arg_min(doc_label, pick) AS doc_label,
+    arg_min(doc_text, pick) AS doc_text,
     count(*) AS n_lines,
     count(DISTINCT (value_status, value, value_low, value_high)) > 1 AS conflict
 FROM ranked

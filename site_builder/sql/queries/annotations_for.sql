@@ -1,5 +1,5 @@
 -- Annotations touching any of the given sources (and platforms / policy areas when
--- given; NULL = any), optionally within a date window, oldest first.
+-- given; NULL = any), optionally within a date window, oldest first (ties: by every column).
 SELECT date, date_precision, kind, label, text, source_url, source_label, source_text, platforms, policy_areas
 FROM annotations
 WHERE (list_has_any(sources, CAST($sources AS VARCHAR[])) OR list_contains(sources, '*'))
@@ -7,4 +7,4 @@ WHERE (list_has_any(sources, CAST($sources AS VARCHAR[])) OR list_contains(sourc
   AND ($areas IS NULL OR list_has_any(policy_areas, CAST($areas AS VARCHAR[])) OR list_contains(policy_areas, '*'))
   AND ($start IS NULL OR date >= CAST($start AS DATE))
   AND ($end IS NULL OR date <= CAST($end AS DATE))
-ORDER BY date, label
+ORDER BY date, label, kind, text, source_url, platforms, policy_areas

@@ -10,4 +10,4 @@ FROM coverage AS c
 LEFT JOIN platforms AS p ON p.platform_id = c.platform_id
 JOIN metrics AS m USING (metric_id)
 JOIN sources AS s USING (source_id)
-ORDER BY platform_name, m.name, c.source_id, c.granularity, c.months
+ORDER BY platform_name, m.name, c.source_id, c.granularity, c.months, c.platform, c.metric_id

@@ -2,4 +2,4 @@
 -- same platform, policy, metric, period and place (usually a label the copy got wrong).
 SELECT * FROM curated_vs_raw
 WHERE raw_release_id IS NULL
-ORDER BY source_id, platform, policy_key, metric_key, period_start
+ORDER BY source_id, platform, policy_key, metric_key, period_start, period_end, geo_code

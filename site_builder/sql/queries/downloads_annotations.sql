@@ -14,4 +14,4 @@ SELECT
     source_url,
     obs_file
 FROM annotations
-ORDER BY date, sources, label, text
+ORDER BY date, sources, label, text, kind, platforms, policy_areas, source_url, obs_file

@@ -20,4 +20,4 @@ FROM ncmec_platform_year AS n
 JOIN platforms AS p USING (platform_id)
 JOIN releases AS r USING (release_id)
 WHERE list_contains(CAST($platforms AS VARCHAR[]), n.platform_id)
-ORDER BY p.name, n.period_start
+ORDER BY p.name, n.period_start, n.platform_id, n.period_end

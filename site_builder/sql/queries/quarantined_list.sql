@@ -2,4 +2,4 @@
 SELECT q.source_id, s.short AS source_short, q.release_id, q.locator, q.reason, q.content
 FROM quarantined AS q
 LEFT JOIN sources AS s USING (source_id)
-ORDER BY q.source_id, q.release_id, q.locator
+ORDER BY q.source_id, q.release_id, q.locator, q.reason, q.content

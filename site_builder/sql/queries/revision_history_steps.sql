@@ -12,4 +12,5 @@ WHERE h.round_trip
   AND h.source_id = $source_id
   AND list_contains(CAST($policy_areas AS VARCHAR[]), h.policy_area)
   AND list_contains(CAST($metrics AS VARCHAR[]), h.metric_id)
-ORDER BY h.platform_label, h.policy_key, h.period_start, r.edition_end
+ORDER BY h.platform_label, h.policy_key, h.period_start, r.edition_end, h.metric_key, h.period_end, h.geo_code,
+         s.release_id, s.locator

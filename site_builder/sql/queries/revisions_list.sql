@@ -18,4 +18,5 @@ LEFT JOIN revision_histories AS h
  AND h.metric_key = v.metric_key AND h.period_start = v.period_start AND h.period_end = v.period_end
  AND h.geo_code = v.geo_code
 WHERE v.source_id = $source_id
-ORDER BY abs(v.change_ratio) DESC NULLS LAST, v.platform_label, v.policy_key, v.metric_label, v.period_start, v.edition
+ORDER BY abs(v.change_ratio) DESC NULLS LAST, v.platform_label, v.policy_key, v.metric_label, v.period_start, v.edition,
+         v.period_end, v.geo_code, v.geography, v.metric_key, v.release_id, v.prev_release_id, v.locator

@@ -56,4 +56,5 @@ WHERE NOT s.conflict
   AND ($policy_keys IS NULL OR list_contains(CAST($policy_keys AS VARCHAR[]), s.policy_key))
   AND ($metrics IS NULL OR list_contains(CAST($metrics AS VARCHAR[]), s.metric_id))
   AND ($geography IS NULL OR s.geography = $geography)
-ORDER BY s.platform_id, s.policy_key, s.metric_id, s.qualifier, s.period_start, s.period_end, s.platform_label, s.metric_label, s.geography, s.locator
+ORDER BY s.platform_id, s.policy_key, s.metric_id, s.qualifier, s.period_start, s.period_end, s.platform_label, s.metric_label, s.geography, s.locator,
+         s.source_id
