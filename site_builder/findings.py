@@ -52,7 +52,8 @@ class Break:
     platforms: tuple[str, ...]
     areas: tuple[str, ...]
     label: str
-    caveat: str
+    caveat: str                    # the clause every sentence comparing across the break carries
+    short_caveat: str = ""         # the shorter clause a chart title carries instead
 
     def applies(self, f: Fact) -> bool:
         def hit(listed: tuple[str, ...], value: str) -> bool:
@@ -251,12 +252,18 @@ class Writer:
             return "" if f.unit == "%" else f.unit
         return f.full()
 
-    def write(self, finding: Finding) -> Written:
+    def title(self, finding: Finding) -> str:
+        """A chart title stating a finding: the sentence without its final full stop, with the
+        short caveat of any break it crosses."""
+        return self.write(finding, short=True).text.rstrip(".")
+
+    def write(self, finding: Finding, short: bool = False) -> Written:
         """The sentence, with the caveat of every break it crosses inside it."""
         self._check(finding)
         text = _SLOT.sub(lambda m: self.slot(finding.facts[m.group(1)], m.group(2)), finding.template).strip()
         crossed = self.crossed(finding.facts.values())
-        caveats = [b.caveat for b in crossed] + ([finding.caveat] if finding.caveat else [])
+        caveats = [(b.short_caveat or b.caveat) if short else b.caveat for b in crossed] + \
+            ([finding.caveat] if finding.caveat and not short else [])
         body = text.rstrip(". ")
         if caveats:
             body += " (" + "; ".join(c.rstrip(".") for c in caveats) + ")"
@@ -304,6 +311,47 @@ class Writer:
                             f"in {at(hi.period)}, lowest {{lo}} in {at(lo.period)}, latest {{last}} in {at(seg[-1].period)}",
                 {"hi": hi, "lo": lo, "last": seg[-1]}))
         return self.sentences(parts)
+
+
+    def trend(self, subject: str, facts: Sequence[Fact]) -> Finding | None:
+        """What a series did, as a chart title states it, within its latest stretch between
+        breaks that has two or more values: rose (from the period before), fell from its peak,
+        rose from its low, or stayed within a band. ``subject`` names the series in words
+        ('Facebook's removals under 'Child Endangerment: Sexual Exploitation''). None when no
+        stretch has two values."""
+        stretches = [seg for _, seg in self.segments([f for f in facts if f.value is not None]) if len(seg) >= 2]
+        if not stretches:
+            return None
+        seg = stretches[-1]
+        last, prev = seg[-1], seg[-2]
+        hi = max(seg, key=lambda f: (f.value or 0, f.end or date.min))
+        lo = min(seg, key=lambda f: (f.value or 0, f.end or date.min))
+        v, p_, h, low = (f.value or 0 for f in (last, prev, hi, lo))
+        fs = {"last": last, "prev": prev, "hi": hi, "lo": lo}
+        if hi is last and p_ > 0 and v >= 1.25 * p_:
+            return Finding("change", f"{subject} rose {growth(v / p_)} from {{prev.n}} in {{prev.period}} to {{last.n}} "
+                                     "in {last.period}", fs)
+        if hi is not last and v <= 0.8 * h:
+            return Finding("change", f"{subject} fell to {{last.n}} in {{last.period}} from a peak of {{hi.n}} in "
+                                     "{hi.period}", fs)
+        if lo is not last and low > 0 and v >= 1.25 * low:
+            return Finding("change", f"{subject} rose to {{last.n}} in {{last.period}} from a low of {{lo.n}} in "
+                                     "{lo.period}", fs)
+        first = seg[0]
+        return Finding("extremes", f"{subject} stayed between {{lo.n}} and {{hi.n}} from {first.period} to "
+                                   "{last.period}", fs)
+
+
+def growth(ratio: float) -> str:
+    """8.88 -> 'nearly ninefold', 2.0 -> 'twofold', 1.4 -> 'by 40%'."""
+    if ratio < 2:
+        return f"by {round((ratio - 1) * 100)}%"
+    n = round(ratio)
+    words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+    base = f"{words[n]}fold" if n in words else f"{n} times over"
+    if abs(ratio - n) < 0.05:
+        return base
+    return ("nearly " if ratio < n else "more than ") + base
 
 
 def with_period(f: Fact, period: str) -> Fact:

@@ -157,6 +157,7 @@ class Break:
     names: tuple[str, ...]      # words that put a sentence in the break's scope (platforms, source)
     areas: tuple[str, ...]      # area words; () = every area
     caveat: str
+    short_caveat: str = ""      # accepted in a chart title instead of the caveat
 
 
 AREA_WORDS = {
@@ -196,7 +197,7 @@ def load_breaks(data_dir: Path = REPO / "data") -> list[Break]:
                 w for a in r["policy_areas"].split(";") for w in AREA_WORDS.get(a, (a.replace("_", " "),)))
             out.append(Break(r["break_id"], date.fromisoformat(r["date"]),
                              date.fromisoformat(r["until"]) if r["until"] else None, tuple(sources),
-                             tuple(sorted(set(names))), areas, r["caveat"]))
+                             tuple(sorted(set(names))), areas, r["caveat"], r.get("short_caveat") or ""))
     return out
 
 
@@ -240,4 +241,6 @@ def crossing(sentence: str, b: Break, context: str = "") -> bool:
 
 
 def missing_caveats(sentence: str, breaks: list[Break], context: str = "") -> list[Break]:
-    return [b for b in breaks if crossing(sentence, b, context) and b.caveat.lower() not in sentence.lower()]
+    low = sentence.lower()
+    return [b for b in breaks if crossing(sentence, b, context) and b.caveat.lower() not in low
+            and not (b.short_caveat and b.short_caveat.lower() in low)]

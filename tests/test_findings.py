@@ -12,7 +12,8 @@ from site_builder.errors import BuildError
 from site_builder.findings import Break, Finding, Writer
 
 BUNDLING = Break("ncmec_bundling_2024", date(2024, 1, 1), None, ("ncmec_esp",), ("*",), ("*",),
-                 "NCMEC started bundling duplicate reports (2024)", "2024 counts are not comparable with earlier years")
+                 "NCMEC started bundling duplicate reports (2024)", "2024 counts are not comparable with earlier years",
+                 "2024 counts are bundled")
 COMBINED = Break("combined_tiktok_2020", date(2020, 1, 1), date(2020, 12, 31), ("ncmec_esp",), ("tiktok",), ("*",),
                  "combined 2020 line", "2020 combines related companies")
 W = Writer([BUNDLING, COMBINED], {"US": "the United States", "CA": "Canada"})
@@ -110,3 +111,18 @@ def test_the_built_charts_break_their_lines_and_name_the_break_in_the_csv(built_
     spec = json.dumps(json.loads((figs / "x-ncmec.vl.json").read_text(encoding="utf-8")))
     assert '"detail": {"field": "segment"' in spec        # one line per stretch between breaks
     assert '"filled": false' in spec                        # points after the break drawn hollow
+
+
+def test_titles_carry_the_short_caveat_and_trends_stay_within_a_stretch():
+    facts = [W.fact(row(v, y)) for y, v in ((2021, 86666), (2022, 98050), (2023, 870503), (2024, 686176))]
+    trend = W.trend("NCMEC's count of reports from X", facts[:3])
+    assert W.title(trend) == "NCMEC's count of reports from X rose nearly ninefold from 98,050 in 2022 to 870,503 in 2023"
+    # the latest stretch with two values is used: 2024 stands alone after the break
+    assert W.title(W.trend("X", facts)) == W.title(W.trend("X", facts[:3]))
+    across = Finding("change", "{a.n} in {a.period} against {b.n} in {b.period}", {"a": facts[3], "b": facts[2]})
+    assert W.title(across) == "686,176 in 2024 against 870,503 in 2023 (2024 counts are bundled)"
+
+
+def test_growth_words():
+    from site_builder.findings import growth
+    assert [growth(r) for r in (1.4, 2.0, 8.88, 3.3)] == ["by 40%", "twofold", "nearly ninefold", "more than threefold"]

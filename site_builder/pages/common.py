@@ -113,7 +113,8 @@ def _break(r: Row) -> Break:
 
     return Break(break_id=r["break_id"], date=date.fromisoformat(r["date"]),
                  until=date.fromisoformat(r["until"]) if r["until"] else None, sources=ids(r["sources"]),
-                 platforms=ids(r["platforms"]), areas=ids(r["policy_areas"]), label=r["label"], caveat=r["caveat"])
+                 platforms=ids(r["platforms"]), areas=ids(r["policy_areas"]), label=r["label"], caveat=r["caveat"],
+                 short_caveat=r["short_caveat"])
 
 
 def midpoint(start: date, end: date) -> date:
