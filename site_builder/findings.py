@@ -241,15 +241,24 @@ class Writer:
 
     # --- writing -------------------------------------------------------------------------
 
-    def slot(self, f: Fact, attr: str | None) -> str:
-        if attr == "n":  # the number alone still says where and for which task it holds
-            return f.number() + (f" ({f.place()})" if f.place() else "")
+    def slot(self, f: Fact, attr: str | None, placed: set[str] | None = None) -> str:
+        """One slot of a template. A number says where and for which task it holds, once per
+        sentence: a second number of the same place does not repeat it."""
+        place = f.place()
+        said = placed is not None and place in placed
+        if placed is not None and place:
+            placed.add(place)
+        if attr == "n":
+            return f.number() + (f" ({place})" if place and not said else "")
         if attr == "period":
             return f.period
         if attr == "who":
             return f.who
         if attr == "unit":
             return "" if f.unit == "%" else f.unit
+        if said:
+            unit = "" if f.unit in ("", "%") else f" {f.unit}"
+            return f"{f.number()}{unit}"
         return f.full()
 
     def title(self, finding: Finding) -> str:
@@ -260,7 +269,8 @@ class Writer:
     def write(self, finding: Finding, short: bool = False) -> Written:
         """The sentence, with the caveat of every break it crosses inside it."""
         self._check(finding)
-        text = _SLOT.sub(lambda m: self.slot(finding.facts[m.group(1)], m.group(2)), finding.template).strip()
+        placed: set[str] = set()
+        text = _SLOT.sub(lambda m: self.slot(finding.facts[m.group(1)], m.group(2), placed), finding.template).strip()
         crossed = self.crossed(finding.facts.values())
         caveats = [(b.short_caveat or b.caveat) if short else b.caveat for b in crossed] + \
             ([finding.caveat] if finding.caveat and not short else [])
@@ -338,8 +348,43 @@ class Writer:
             return Finding("change", f"{subject} rose to {{last.n}} in {{last.period}} from a low of {{lo.n}} in "
                                      "{lo.period}", fs)
         first = seg[0]
+        if hi.number() == lo.number():
+            return Finding("level", f"{subject} stayed at {{hi.n}} from {first.period} to {{last.period}}", fs)
         return Finding("extremes", f"{subject} stayed between {{lo.n}} and {{hi.n}} from {first.period} to "
                                    "{last.period}", fs)
+
+
+    def by_period(self, lead: str, items: Sequence[tuple[str, Fact]]) -> list[Finding]:
+        """Latest values of several platforms, one sentence per period they share: a sentence
+        never puts one platform's figure before a break next to another's after it.
+        ``items``: (words before the number, fact)."""
+        groups: dict[str, list[tuple[str, Fact]]] = {}
+        for words, f in items:
+            groups.setdefault(f.period, []).append((words, f))
+        ordered = sorted(groups.items(), key=lambda g: (-max((f.end or date.min).toordinal() for _, f in g[1]), g[0]))
+        out = []
+        for i, (period, group) in enumerate(ordered):
+            facts = {f"f{j}": f for j, (_, f) in enumerate(group)}
+            body = "; ".join(f"{words} {{f{j}}}" for j, (words, _) in enumerate(group))
+            out.append(Finding("levels", (f"{lead} in {period}: " if i == 0 else f"In {period}: ") + body, facts))
+        return out
+
+    def story(self, subject: str, facts: Sequence[Fact]) -> Finding | None:
+        """A series across its latest break, when it has values on both sides: its peak and
+        last value before the break and its latest value after it. The sentence compares across
+        the break, so it carries the break's caveat (the renderer adds it)."""
+        segs = self.segments([f for f in facts if f.value is not None])
+        if len(segs) < 2 or segs[-1][0] is None:
+            return self.trend(subject, facts)
+        before, after = segs[-2][1], segs[-1][1]
+        hi = max(before, key=lambda f: (f.value or 0, f.end or date.min))
+        pre, last = before[-1], after[-1]
+        fs = {"hi": hi, "pre": pre, "last": last}
+        if hi is pre:
+            return Finding("change", f"{subject} went from {{pre.n}} in {{pre.period}} to {{last.n}} in {{last.period}}", fs)
+        verb = "fell" if (last.value or 0) < (pre.value or 0) < (hi.value or 0) else "went"
+        return Finding("change", f"{subject} {verb} from {{hi.n}} at the {{hi.period}} peak to {{pre.n}} in {{pre.period}} "
+                                 "and {last.n} in {last.period}", fs)
 
 
 def growth(ratio: float) -> str:

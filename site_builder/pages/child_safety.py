@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.findings import Finding, Written
 from site_builder.pages import topics
@@ -35,17 +36,15 @@ def meta_actioned(ctx: Ctx) -> Figure:
     since = [r for r in rows if r["platform_label"] == "Facebook" and r["policy_key"] == key]
     peak = max(since, key=lambda r: (r["value"], r["period_end"])) if since else None
     takeaway = Written("Meta publishes no child sexual exploitation counts in the data.", ())
+    title = "Meta: child sexual exploitation content actioned, per quarter"
     if fb and ig and peak and fb["period"] == ig["period"]:
-        facts = {"fb": w.fact(fb), "ig": w.fact(ig), "peak": w.fact(peak)}
-        takeaway = w.sentences([
-            Finding("levels", f"In {{fb.period}}, Meta actioned {{fb}} under '{fb['policy_label']}' on Facebook and "
-                              "{ig.n} on Instagram", {"fb": facts["fb"], "ig": facts["ig"]}),
-            Finding("extremes", "Facebook's highest quarter since that category began in 2021Q2 was {peak.period}, "
-                                "with {peak.n}", {"peak": facts["peak"], "fb": facts["fb"]}),
-        ])
+        takeaway = w.write(Finding(
+            "levels", f"In {{fb.period}}, Meta actioned {{fb}} under '{fb['policy_label']}' on Facebook and {{ig.n}} on "
+                      "Instagram", {"fb": w.fact(fb), "ig": w.fact(ig)}))
+        trend = w.trend("Meta's child sexual exploitation removals on Facebook", [w.fact(r) for r in since])
+        title = w.title(trend) if trend else title
     return line_figure(
-        ctx, id="meta-cse-actioned", rows=rows,
-        title="Meta: child sexual exploitation content actioned, per quarter",
+        ctx, id="meta-cse-actioned", rows=rows, title=title,
         series_of=lambda r: f"{r['platform_name']}: {r['policy_label']}",
         y_title="Pieces of content actioned", y_format="~s", takeaway=takeaway,
         caveat="Before 2021Q2 Meta's category 'Child Nudity & Sexual Exploitation' also covered non-sexual child "
@@ -71,17 +70,19 @@ def other_platforms_actioned(ctx: Ctx) -> Figure:
     for r in rows:
         lasts[facet(r)] = r if facet(r) not in lasts or r["period_end"] > lasts[facet(r)]["period_end"] else lasts[facet(r)]
     w = ctx.writer
-    per = [Finding("level", "{x.who}: {x} in {x.period}", {"x": w.fact(r)})
-           for r in sorted(lasts.values(), key=lambda r: (r["platform_name"], r["policy_label"]))]
-    takeaway = (w.sentences([Finding("tally", f"Outside Meta, {len(lasts)} series from other platforms' own reports have "
-                                              "three or more periods; latest figures, each in its platform's own units", {}),
-                             *per])
-                if lasts else Written("No other platform publishes a series of three or more periods.", ()))
+    n_platforms = len({r["platform_name"] for r in lasts.values()})
+    title = (w.title(Finding("tally", f"Outside Meta, {fmt.plural(n_platforms, 'platform')} publish a child sexual "
+                                      "exploitation series of three or more periods, each in its own units", {}))
+             if lasts else "Other platforms: child sexual exploitation removals as each publishes them")
+    longest = max(lasts, key=lambda k: (counts[k], k)) if lasts else None
+    takeaway = (w.write(Finding(
+        "level", f"The longest is {{x.who}}'s '{lasts[longest]['policy_label']}' series, {counts[longest]} periods, "
+                 "latest {x} in {x.period}", {"x": w.fact(lasts[longest])}))
+        if longest else Written("No other platform publishes a series of three or more periods.", ()))
     return facet_figure(
         ctx, id="cse-actioned-other-platforms", rows=rows, facet_of=facet,
         series_of=lambda r: f"{r['platform_name']}: {r['metric_label']}",
-        y_title="As published", takeaway=takeaway,
-        title="Other platforms: child sexual exploitation removals as each publishes them",
+        y_title="As published", takeaway=takeaway, title=title,
         caveat=COMPARABILITY + " Each panel has its own scale.",
     )
 
@@ -96,18 +97,22 @@ def proactive_rates(ctx: Ctx) -> Figure:
     facts = {p.lower(): w.fact(r) for p in ("Facebook", "Instagram")
              if (r := latest(meta, platform_label=p, policy_key="child_endangerment_sexual_exploitation"))}
     tk = latest(tiktok, policy_label="Safety & Civility - Youth Exploitation & Abuse")
-    parts = []
+    all_facts = {**facts, **({"tk": w.fact(tk)} if tk else {})}
+    title = "Share of removed child exploitation content found before anyone reported it"
+    takeaway = Written("", ())
     if facts:
-        parts.append(Finding("levels", "By Meta's own figures, " + " and ".join(
-            f"{{{k}}} of what {k.title()} removed under '{facts[k].row['policy_label']}' in {{{k}.period}}" for k in facts)
-            + " had been found before anyone reported it", facts))
-    if tk:
-        parts.append(Finding("level", "TikTok gives {tk} for its '{tk.who}' category in {tk.period}".replace(
-            "{tk.who}", tk["policy_label"]), {"tk": w.fact(tk)}))
-    takeaway = w.sentences(parts)
+        low = min(all_facts, key=lambda k: (all_facts[k].value, k))
+        title = w.title(Finding(
+            "level", "By their own latest figures, " + ("Meta and TikTok" if tk else "Meta")
+                     + f" found at least {{{low}.n}} of the child exploitation content they removed before anyone "
+                       "reported it", {low: all_facts[low]}))
+        takeaway = w.write(Finding(
+            "levels", "In {" + next(iter(facts)) + ".period}, Meta found " + " and ".join(
+                f"{{{k}.n}} on {k.title()}" for k in facts)
+            + f" of what it removed under '{next(iter(facts.values())).row['policy_label']}' before anyone reported it"
+            + (f"; TikTok gives {{tk.n}} for '{tk['policy_label']}' in {{tk.period}}" if tk else ""), all_facts))
     return line_figure(
-        ctx, id="cse-proactive-rate", rows=rows, y_zero=False,
-        title="Share of removed child exploitation content found before anyone reported it",
+        ctx, id="cse-proactive-rate", rows=rows, y_zero=False, title=title,
         series_of=lambda r: f"{r['platform_name']}: {r['policy_label']}",
         y_title="Percent found proactively", y_format=".0f", takeaway=takeaway,
         caveat="A proactive rate is a share of what was removed, not of what exists: it says nothing about "
@@ -126,14 +131,14 @@ def meta_appeals(ctx: Ctx) -> Figure:
         ap = latest(rows, platform_label=platform, metric_id="content_appealed")
         rs = latest(rows, platform_label=platform, metric_id="content_restored_with_appeal")
         if ap and rs and ap["period"] == rs["period"]:
-            parts.append(Finding("pair", f"In {{ap.period}}, {platform} users appealed {{ap}} removed as child sexual "
-                                         "exploitation and Meta restored {rs.n} after appeal",
+            parts.append(Finding("part_of", f"Meta restored {{rs.n}} of {{ap.n}} appealed {platform} removals for child "
+                                            "sexual exploitation in {ap.period}",
                                  {"ap": w.fact(ap, style="count"), "rs": w.fact(rs, style="count")}))
-    takeaway = w.sentences(parts) if parts else Written("No appeal figures.", ())
+    title = w.title(parts[0]) if parts else "Meta: appeals and restorations of child sexual exploitation removals"
+    takeaway = w.write(parts[1]) if len(parts) > 1 else Written("No further appeal figures.", ())
     return facet_figure(
         ctx, id="meta-cse-appeals", rows=rows, facet_of=lambda r: r["platform_name"],
-        series_of=lambda r: r["metric_name"], y_title="Pieces of content",
-        title="Meta: appeals and restorations of child sexual exploitation removals",
+        series_of=lambda r: r["metric_name"], y_title="Pieces of content", title=title,
         takeaway=takeaway,
         caveat="Restorations without appeal are Meta's own reversals. Meta counts appeals of the decision, not people.",
     )
@@ -146,12 +151,15 @@ def ncmec_by_platform(ctx: Ctx) -> Figure:
     top = sorted((r for r in rows if r["period"] == last_year), key=lambda r: (-r["value"], r["platform_name"]))[:3]
     w = ctx.writer
     facts = {f"p{i}": w.fact(r, who=r["platform_name"]) for i, r in enumerate(top)}
-    takeaway = w.sentences([Finding(
-        "ranking", f"In {last_year}, NCMEC counted the most CyberTipline reports from "
-                   + ", ".join(f"{{{k}.who}} ({{{k}.n}})" for k in facts), facts)]) if top else Written("", ())
+    names = [r["platform_name"] for r in top]
+    title = (w.title(Finding("ranking", f"In {last_year}, NCMEC received the most CyberTipline reports from "
+                                        + ", ".join(names[:-1]) + f" and {names[-1]}", facts))
+             if top else "CyberTipline reports NCMEC received, by platform and year")
+    takeaway = w.write(Finding(
+        "ranking", f"In {last_year}, NCMEC counted " + ", ".join(f"{{{k}.n}} reports from {{{k}.who}}" for k in facts),
+        facts)) if top else Written("", ())
     fig = line_figure(
-        ctx, id="ncmec-reports-by-platform", rows=rows,
-        title="CyberTipline reports NCMEC received, by platform and year",
+        ctx, id="ncmec-reports-by-platform", rows=rows, title=title,
         series_of=lambda r: r["platform_name"] + (" (combined companies)" if r["combined"] else ""),
         y_title="Reports received by NCMEC", y_format="~s", takeaway=takeaway,
         caveat="A report count measures how much a company detects and reports, not how much abuse happens "
@@ -172,16 +180,17 @@ def x_reports_vs_actions(ctx: Ctx) -> Figure:
     period = rows[0]["period"] if rows else ""
     w = ctx.writer
     keys = {"rep": "user reports", "sus": "account suspensions", "rem": "posts removed or labeled"}
-    takeaway = (w.sentences([Finding(
-        "pair", "In {rep.period}, X received {rep.n} user reports about child safety, suspended {sus.n} accounts and "
-                "removed or labelled {rem.n} posts",
-        {k: w.fact(by[v], style="count" if k == "rem" else "short") for k, v in keys.items()},
-        caveat="reports, accounts and posts are different units, so no rate follows from them")])
-        if set(keys.values()) <= set(by) else Written("", ()))
+    have = set(keys.values()) <= set(by)
+    facts = {k: w.fact(by[v], style="count" if k == "rem" else "short") for k, v in keys.items()} if have else {}
+    title = (w.title(Finding("pair", "In {rep.period}, X received {rep.n} user reports about child safety and suspended "
+                                     "{sus.n} accounts", facts)) if have else f"X, {period}: child safety reports and actions")
+    takeaway = (w.write(Finding(
+        "pair", "X also removed or labelled {rem.n} posts under the same policy in {rem.period}", facts,
+        caveat="reports, accounts and posts are different units, so no rate follows from them")) if have else Written("", ()))
     notes = sorted({r["note"] for r in rows if r.get("note")})
     return bar_figure(
         ctx, id="x-child-safety-reports-vs-actions", rows=rows,
-        title=f"X, {period}: child safety reports and actions",
+        title=title,
         category_of=lambda r: r["metric_label"], x_title="Count (reports, accounts or posts)", x_format="~s",
         takeaway=takeaway,
         caveat="The bars count different things (reports, accounts, posts) and cannot be divided into a rate: one "
@@ -203,13 +212,21 @@ def independent_tests(ctx: Ctx) -> Figure:
         if a and b:
             facts[f"b{i}"], facts[f"a{i}"] = w.fact(b, style="count"), w.fact(a, style="count")
     pairs = [(k, "a" + k[1:]) for k in facts if k.startswith("b")]
-    takeaway = w.sentences([Finding(
-        "part_of", "Researchers found accounts selling self-generated child sexual abuse material still active about a "
-                   "month after the study window: " + ", ".join(f"{{{b}.n}} of {{{a}.n}} on {{{b}.who}}" for b, a in pairs),
-        facts)]) if pairs else Written("", ())
+    pairs.sort(key=lambda p: (-facts[p[1]].value, facts[p[0]].who))  # the larger sample first
+    title, takeaway = "Independent test: accounts selling self-generated CSAM, found and still active", Written("", ())
+    if pairs:
+        b, a = pairs[0]
+        title = w.title(Finding("part_of", f"Researchers found {{{b}.n}} of {{{a}.n}} {{{b}.who}} accounts selling "
+                                           "self-generated child sexual abuse material still active about a month later",
+                                {a: facts[a], b: facts[b]}))
+        rest = {k: facts[k] for p in pairs[1:] for k in p}
+        takeaway = w.write(Finding("part_of", "In the same study " + ", ".join(
+            f"{{{b}.n}} of {{{a}.n}} on {{{b}.who}}" for b, a in pairs[1:]) + " were still active", rest)) \
+            if rest else w.write(Finding("part_of", f"{{{b}.n}} of {{{a}.n}} were still active",
+                                         {a: facts[a], b: facts[b]}))
     return bar_figure(
         ctx, id="cse-independent-tests", rows=sio,
-        title="Independent test: accounts selling self-generated CSAM, found and still active",
+        title=title,
         category_of=lambda r: r["platform_label"], color_of=lambda r: r["metric_label"],
         x_title="Accounts", x_format="d", takeaway=takeaway,
         caveat="One study with its own method and window; figures come from the publication as reported in the "

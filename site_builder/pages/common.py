@@ -107,6 +107,11 @@ class Ctx:
         return p["name"] if p else fallback
 
 
+def short_name(name: str) -> str:
+    """A platform's name as a sentence uses it: 'X (formerly Twitter)' -> 'X'."""
+    return name.split(" (")[0]
+
+
 def _break(r: Row) -> Break:
     def ids(text: str) -> tuple[str, ...]:
         return tuple(sorted(t for t in (text or "").split(";") if t))

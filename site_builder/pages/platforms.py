@@ -9,7 +9,7 @@ from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.findings import Finding, Written, task_of
 from site_builder.pages.claims import claim_blocks
-from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs, worldwide
+from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, short_name, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
 
@@ -20,6 +20,10 @@ CORE_METRICS = ["content_actioned", "accounts_actioned", "proactive_rate", "prev
                 "content_restored_with_appeal", "user_reports", "ncmec_reports_disclosed"]
 TEST_SOURCES = ["independent_tests", "eu_coc_hate_speech"]
 MAJOR_MIN_POINTS = 5
+# how a chart title names a measure ('Instagram's content actioned under …')
+METRIC_WORDS = {"content_actioned": "content actioned", "accounts_actioned": "accounts actioned",
+                "proactive_rate": "share found before any user report", "prevalence": "estimated prevalence",
+                "user_reports": "user reports"}
 PERCENT_METRICS = {"proactive_rate", "prevalence"}
 
 
@@ -58,15 +62,19 @@ def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure
             lasts = [max(s, key=lambda r: r["period_end"]) for s in by_series.values() if len(s) >= 3]
             src_title = ctx.sources[source_id]["short"]
             w = ctx.writer
+            rank = {a: i for i, a in enumerate(FOCUS)}
             top = sorted((r for r in lasts if r["period_end"] == max(x["period_end"] for x in lasts)),
-                         key=lambda r: (-r["value"], _series_label(r)))
+                         key=lambda r: (rank.get(r["policy_area"], 99), -r["value"], _series_label(r)))[:3]
             facts = {f"s{i}": w.fact(r) for i, r in enumerate(top)}
-            takeaway = w.sentences([Finding(
-                "levels", f"In {top[0]['period']}, {name}'s own report ({src_title}) gives {m['name'].lower()} of "
-                          + "; ".join(f"{{{k}}} under '{_series_label(top[i])}'" for i, k in enumerate(facts)), facts)])
+            takeaway = w.write(Finding(
+                "levels", f"In {top[0]['period']}, {short_name(name)}'s own report ({src_title}) gives {m['name'].lower()} of "
+                          + "; ".join(f"{{{k}}} under '{_series_label(top[i])}'" for i, k in enumerate(facts)), facts))
+            lead = by_series[_series_label(top[0])]
+            trend = w.trend(f"{short_name(name)}'s {METRIC_WORDS.get(metric, m['name'].lower())} under '{_series_label(top[0])}'",
+                            [w.fact(r) for r in lead])
             figs.append(line_figure(
                 ctx, id=f"{pid}-{source_id}-{metric}".replace("_", "-"), rows=[dict(r) for r in sel],
-                title=f"{name}: {m['name'].lower()} in the focus areas ({src_title})",
+                title=w.title(trend) if trend else f"{name}: {m['name'].lower()} in the focus areas ({src_title})",
                 series_of=_series_label, y_title=f"{m['name']} ({sel[0]['unit_display']})",
                 y_format=".2~f" if pct else "~s", takeaway=takeaway, y_zero=not pct,
                 caveat=m["definition"],
@@ -94,18 +102,31 @@ def snapshot_chart(ctx: Ctx, pid: str, name: str, rows: list[Row], charted: set[
         return None
     period = sel[0]["period"]
     w = ctx.writer
-    order = sorted(sel, key=lambda r: (r["metric_id"], -r["value"], r["policy_label"]))
-    firsts = {}
-    for r in order:  # per measure, the policy with the most (within one unit only)
-        firsts.setdefault(r["metric_id"], r)
-    facts = {f"m{i}": w.fact(r, style="count") for i, r in enumerate(firsts.values())}
-    takeaway = w.sentences([Finding(
-        "levels", f"In {period}, the largest figure of each kind in {name}'s report: "
-                  + "; ".join(f"{{{k}.n}} {f.row['metric_label']} under '{f.row['policy_label']}'" for k, f in facts.items()),
-        facts)])
+    rank = {a: i for i, a in enumerate(FOCUS)}
+    pairs = []  # per policy and place: user reports and accounts actioned, when both are published
+    for key in sorted({(r["policy_key"], r["geography"]) for r in sel}):
+        by = {r["metric_id"]: r for r in sel if (r["policy_key"], r["geography"]) == key}
+        if "user_reports" in by and "accounts_actioned" in by:
+            pairs.append((by["user_reports"], by["accounts_actioned"]))
+    if pairs:
+        lead = min(pairs, key=lambda p: (rank.get(p[0]["policy_area"], 99), p[0]["policy_label"]))
+        fewest = min(pairs, key=lambda p: (p[1]["value"] / max(p[0]["value"], 1), p[0]["policy_label"]))
+
+        def pair(p: tuple[Row, Row], lead_in: str) -> Finding:
+            return Finding("pair", f"{lead_in}{{rep.n}} user reports under '{p[0]['policy_label']}' and {{acc.n}} "
+                                   f"{p[1]['metric_label']}", {"rep": w.fact(p[0]), "acc": w.fact(p[1], style="count")})
+
+        title = w.title(pair(lead, f"In {period}, {short_name(name)}'s report gives "))
+        takeaway = w.write(pair(fewest, f"The fewest {fewest[1]['metric_label']} for the reports received: "))
+    else:
+        top = min(sel, key=lambda r: (rank.get(r["policy_area"], 99), -r["value"], r["policy_label"]))
+        title = w.title(Finding("level", f"In {period}, {short_name(name)}'s report gives {{x.n}} {top['metric_label']} under "
+                                         f"'{top['policy_label']}'", {"x": w.fact(top, style="count")}))
+        takeaway = w.write(Finding("tally", f"{fmt.plural(len(sel), 'figure')} for the focus areas in {period}, "
+                                            "each in its own unit", {}))
     return bar_figure(
         ctx, id=f"{pid}-{source_id}-snapshot".replace("_", "-"), rows=sel,
-        title=f"{name}, {period}: reports and actions in the focus areas ({ctx.sources[source_id]['short']})",
+        title=title,
         category_of=lambda r: series_label(r, r["policy_label"]),
         color_of=lambda r: r["metric_label"], x_title="Count (as published: reports, accounts or posts)", x_format="~s",
         takeaway=takeaway,
@@ -168,9 +189,10 @@ def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:
         "change" if len(rows) > 1 else "level",
         "NCMEC counted {last.n} CyberTipline reports from {last.who} in {last.period}"
         + (", against {prev.n} in {prev.period}" if len(rows) > 1 else ""), facts))
+    trend = w.trend(f"NCMEC's count of CyberTipline reports from {name}", [w.fact(r, who=name) for r in rows])
     fig = line_figure(
         ctx, id=f"{pid}-ncmec".replace("_", "-"), rows=rows,
-        title=f"{name}: CyberTipline reports NCMEC received, by year",
+        title=w.title(trend) if trend else f"{name}: CyberTipline reports NCMEC received, by year",
         series_of=lambda r: name + (" (combined companies)" if r["combined"] else ""),
         y_title="Reports received by NCMEC", y_format="~s", takeaway=takeaway,
         caveat="NCMEC's count of reports from this company's lines (see 'As published'). More reports can mean more "

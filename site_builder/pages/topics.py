@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.findings import Finding, Written
-from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, platforms_with_data, source_refs, worldwide
+from site_builder.findings import Finding, Writer, Written
+from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, platforms_with_data, short_name, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure, with_definitions
 
 OWN_REPORT = "platform_report"
@@ -73,14 +73,22 @@ def panels(ctx: Ctx, t: Topic, rows: list[Row], metric: str) -> Figure | None:
         if panel(r) not in lasts or r["period_end"] > lasts[panel(r)]["period_end"]:
             lasts[panel(r)] = r
     w = ctx.writer
-    takeaway = w.sentences([Finding("tally", "Latest figure in each panel, each in its platform's own units", {})] + [
-        Finding("level", f"{r['platform_name']} '{r['policy_label']}': {{x}} in {{x.period}}", {"x": w.fact(r)})
-        for r in sorted(lasts.values(), key=lambda r: (r["platform_name"], r["policy_label"], r["geography"]))])
     words = PANEL_METRICS[metric]
+    # the lead panel: the longest series (then the largest latest value), its story across its latest break
+    lead = max(lasts, key=lambda k: (counts[k], lasts[k]["value"], k))
+    lr = lasts[lead]
+    story = w.story(f"{lr['platform_name']}'s {words} under '{lr['policy_label']}'",
+                    [w.fact(r) for r in sel if panel(r) == lead])
+    title = w.title(story) if story else f"{ctx.policy_areas[t.area]['name']}: {words}, per platform, in its own units"
+    others = sorted((r for k, r in lasts.items() if k != lead), key=lambda r: (-counts[panel(r)], r["platform_name"]))[:3]
+    facts = {f"o{i}": w.fact(r) for i, r in enumerate(others)}
+    takeaway = (w.sentences(w.by_period("Latest in the other panels, each in its own units", [
+        (f"{r['platform_name']} '{r['policy_label']}'", facts[f"o{i}"]) for i, r in enumerate(others)]))
+        if others else w.write(Finding("level", "Latest: {x} in {x.period}", {"x": w.fact(lr)})))
     return facet_figure(
         ctx, id=f"{t.slug}-{metric.replace('_', '-')}", rows=sel, facet_of=panel,
         series_of=lambda r: f"{r['platform_name']}: {r['metric_label']}", y_title="As published",
-        title=f"{ctx.policy_areas[t.area]['name']}: {words}, per platform, in its own units",
+        title=title,
         takeaway=takeaway,
         caveat="Each panel has its own scale and unit; compare each platform with itself over time.",
         events=events_for(ctx, sources=sorted({r["source_id"] for r in sel}), areas=t.areas))
@@ -93,15 +101,19 @@ def proactive(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         return None
     name_policies(sel)
     w = ctx.writer
-    parts = [Finding("tally", "Latest published share found before anyone reported it", {})]
-    for name in sorted({r["platform_name"] for r in sel}):
-        last = latest(sel, platform_name=name)
-        if last:
-            parts.append(Finding("level", f"{name}: {{x}} in {{x.period}} ('{last['policy_label']}')", {"x": w.fact(last)}))
-    takeaway = w.sentences(parts)
+    lasts = [r for name in sorted({r["platform_name"] for r in sel}) if (r := latest(sel, platform_name=name))]
+    facts = {f"p{i}": w.fact(r) for i, r in enumerate(lasts)}
+    takeaway = w.sentences(w.by_period("Latest published share found before anyone reported it", [
+        (f"{r['platform_name']} ('{r['policy_label']}')", facts[f"p{i}"]) for i, r in enumerate(lasts)]))
+    lowest = min(lasts, key=lambda r: (r["value"], r["platform_name"])) if lasts else None
+    title = (w.title(Finding("level", f"{lowest['platform_name']} gives the lowest latest share of "
+                                      f"{ctx.policy_areas[t.area]['name'].lower()} removals found before any user report: "
+                                      "{x.n} in {x.period}", {"x": w.fact(lowest)}))
+             if lowest and len(lasts) > 1 else
+             f"{ctx.policy_areas[t.area]['name']}: share of removals found before anyone reported them")
     return line_figure(
         ctx, id=f"{t.slug}-proactive", rows=sel, y_zero=False,
-        title=f"{ctx.policy_areas[t.area]['name']}: share of removals found before anyone reported them",
+        title=title,
         series_of=lambda r: f"{r['platform_name']}: {r['policy_display']}", y_title="Percent found proactively",
         y_format=".0f", takeaway=takeaway,
         caveat="A proactive rate is a share of what was removed, not of what exists.",
@@ -125,28 +137,42 @@ def reports_vs_actions(ctx: Ctx, t: Topic, rows: list[Row]) -> list[Figure]:
         if len(sel) < 2:
             continue
         w = ctx.writer
-        parts = []
+        groups = []
         for key in sorted({(r["policy_key"], r["geography"]) for r in sel}):
             by = {r["metric_id"]: r for r in sel if (r["policy_key"], r["geography"]) == key}
             if "user_reports" in by and len(by) > 1:
-                facts = {"rep": w.fact(by["user_reports"], style="count")}
-                acts = [m for m in ("accounts_actioned", "content_actioned") if m in by]
-                facts.update({m: w.fact(by[m], style="count") for m in acts})
-                r0 = by["user_reports"]
-                parts.append(Finding(
-                    "pair", f"{r0['platform_name']}, '{r0['policy_label']}', {{rep.period}}: {{rep}}; "
-                            + ", ".join(f"{{{m}.n}} {by[m]['metric_label']}" for m in acts), facts))
-        name = sel[0]["platform_name"]
-        takeaway = (w.sentences(parts) if parts else Written("As published.", ()))
+                groups.append(by)
+        if not groups:
+            continue
+        # the title states the topic's own policy first; the takeaway adds the next two
+        groups.sort(key=lambda by: (by["user_reports"]["policy_area"] != t.area, -by["user_reports"]["value"],
+                                    by["user_reports"]["policy_label"]))
+        title = w.title(reports_and_actions(w, groups[0], "g"))
+        takeaway = (w.write(Finding("pair", "Also: " + "; ".join(
+            reports_and_actions(w, by, f"g{i}").template for i, by in enumerate(groups[1:3], 1)),
+            {k: v for i, by in enumerate(groups[1:3], 1) for k, v in reports_and_actions(w, by, f"g{i}").facts.items()}))
+            if len(groups) > 1 else Written("A report is not a violation and one account can be reported many times, "
+                                            "so these counts give no rate.", ()))
         figures.append(bar_figure(
             ctx, id=f"{t.slug}-reports-actions-{source_id}".replace("_", "-"), rows=sel,
-            title=f"{name}, {sel[0]['period']}: user reports next to actions ({ctx.policy_areas[t.area]['name'].lower()})",
+            title=title,
             category_of=lambda r: r["policy_label"] + ("" if r["geography"] == "global" else f" [{r['geography']}]"),
             color_of=lambda r: r["metric_label"], x_title="Count as published", x_format="~s",
             takeaway=takeaway,
             caveat="Reports, accounts and posts are different units: a report is not a violation and one account can "
                    "be reported many times, so no rate can be computed from these bars."))
     return figures
+
+
+def reports_and_actions(w: Writer, by: dict[str, Row], key: str) -> Finding:
+    """'X, 'Hateful Conduct', 2024H1: 66,898,539 user reports and 2,361 account suspensions'
+    (facts named ``<key>_rep``, ``<key>_<metric>`` so several can share one sentence)."""
+    r0 = by["user_reports"]
+    acts = [m for m in ("accounts_actioned", "content_actioned") if m in by]
+    facts = {f"{key}_rep": w.fact(r0, style="count"), **{f"{key}_{m}": w.fact(by[m], style="count") for m in acts}}
+    return Finding("pair", f"{short_name(r0['platform_name'])}, '{r0['policy_label']}', {{{key}_rep.period}}: "
+                           f"{{{key}_rep.n}} user reports; "
+                           + " and ".join(f"{{{key}_{m}.n}} {by[m]['metric_label']}" for m in acts), facts)
 
 
 def tests(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
@@ -162,16 +188,24 @@ def tests(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         pairs.setdefault((r["test"], r["platform_label"]), {})[r["metric_id"]] = ctx.writer.fact(r, style="count")
     worst = [(k, v) for k, v in pairs.items() if "test_items_reported" in v and "test_items_actioned" in v]
     worst.sort(key=lambda kv: (kv[1]["test_items_actioned"].value / kv[1]["test_items_reported"].value, kv[0]))
-    facts = {}
-    for i, (_, v) in enumerate(worst[:3]):
-        facts[f"a{i}"], facts[f"r{i}"] = v["test_items_actioned"], v["test_items_reported"]
-    takeaway = ctx.writer.write(Finding(
-        "part_of", "In these tests platforms acted on a minority of the posts researchers reported; lowest: "
-                   + "; ".join(f"{p} acted on {{a{i}.n}} of {{r{i}.n}} ({k})" for i, ((k, p), _) in enumerate(worst[:3])),
-        facts)) if worst else Written("", ())
+    w = ctx.writer
+
+    def acted(i: int, item: tuple) -> tuple[str, dict]:
+        (k, p), v = item
+        return (f"{p} acted on {{a{i}.n}} of {{r{i}.n}} posts researchers reported ({k})",
+                {f"a{i}": v["test_items_actioned"], f"r{i}": v["test_items_reported"]})
+
+    title = f"{ctx.policy_areas[t.area]['name']}: independent tests, posts reported and acted on"
+    takeaway = Written("", ())
+    if worst:
+        text, facts = acted(0, worst[0])
+        title = w.title(Finding("part_of", "In an independent test, " + text, facts))
+        more = [acted(i, item) for i, item in enumerate(worst[1:3], 1)]
+        takeaway = w.write(Finding("part_of", "The next lowest: " + "; ".join(t_ for t_, _ in more),
+                                   {k: v for _, f in more for k, v in f.items()})) if more else Written("", ())
     return bar_figure(
         ctx, id=f"{t.slug}-tests", rows=sel,
-        title=f"{ctx.policy_areas[t.area]['name']}: independent tests, posts reported and acted on",
+        title=title,
         category_of=lambda r: f"{r['platform_label']} ({r['test']})", color_of=lambda r: r["metric_label"],
         x_title="Posts", x_format="d", takeaway=takeaway,
         caveat="Each test has its own sample, method and waiting time; the share acted on is computed within one "
@@ -187,13 +221,16 @@ def coc_rounds(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
     first, last = (min(allr, key=lambda r: (r["period_start"], r["locator"])),
                    max(allr, key=lambda r: (r["period_start"], r["locator"]))) if allr else (None, None)
     w = ctx.writer
+    title = (w.title(Finding("level", "In the last monitoring round, {b.period}, the Code's signatories removed {b.n} of "
+                                      "the illegal hate speech notified to them", {"b": w.fact(last)}))
+             if last else "EU Code of Conduct monitoring: share of notified illegal hate speech removed")
     takeaway = w.write(Finding(
         "change", "Across all signatories the share of notified items removed went from {a} in {a.period} to {b} in "
                   "{b.period}", {"a": w.fact(first), "b": w.fact(last)},
         caveat="each monitoring round used its own notifiers, countries and weeks")) if first else Written("", ())
     return line_figure(
         ctx, id=f"{t.slug}-eu-coc", rows=sel, y_zero=True,
-        title="EU Code of Conduct monitoring: share of notified illegal hate speech removed",
+        title=title,
         series_of=lambda r: r["platform_label"], y_title="Percent of notifications removed", y_format=".0f",
         takeaway=takeaway,
         caveat="Each monitoring round uses its own notifiers, countries and weeks; figures for single companies in "
