@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from site_builder import fmt, settings
 from site_builder.errors import BuildError
@@ -43,6 +43,19 @@ def ident(value: str) -> Markup:
     return Markup(value)
 
 
+_PATHISH = re.compile(r"(?<![\w/])((?:data|site_builder|curated|tests)/[\w./-]+|[\w-]+\.(?:csv|sql|json|yaml))")
+
+
+def code_paths(text: str) -> Markup:
+    """Escape a text and set the file paths and file names in it as code (engineers' text)."""
+    out, last = [], 0
+    for m in _PATHISH.finditer(str(text)):
+        out += [escape(str(text)[last:m.start()]), Markup("<code>{}</code>").format(m.group(1))]
+        last = m.end()
+    out.append(escape(str(text)[last:]))
+    return Markup("").join(out)
+
+
 def environment(templates_dir: Path = settings.TEMPLATES_DIR) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -56,7 +69,7 @@ def environment(templates_dir: Path = settings.TEMPLATES_DIR) -> jinja2.Environm
     env.filters.update(
         count=fmt.count, short=fmt.short, pct=fmt.percent, url=first_url, ident=ident, link_numbers=link_numbers,
         period=lambda r: fmt.period(r["period_start"], r["period_end"]),
-        date_text=fmt.date_text, dates_in_words=fmt.dates_in_words,
+        date_text=fmt.date_text, dates_in_words=fmt.dates_in_words, code_paths=code_paths,
     )
     env.globals.update(quote_text=quote_text, data_period=data_period)
     return env

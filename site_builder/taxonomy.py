@@ -54,6 +54,7 @@ MAP_FILES = {
     "breaks": ["break_id", "date", "until", "sources", "platforms", "policy_areas", "label", "caveat", "short_caveat",
                "source_url"],
     "geo_names": ["geo_code", "name"],
+    "label_names": ["label", "name", "source"],
     "value_qualifiers": ["match", "pattern", "word"],
     "link_kinds": ["kind", "rank", "href", "numbers", "what"],
     "link_rules": ["applies_to", "pattern", "kind", "publication", "label", "covers"],

@@ -3,6 +3,7 @@ catalog lookups, and helpers that turn series rows into figure rows and source l
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class Ctx:
         self.writer = Writer(breaks=[_break(r) for r in self.rows("SELECT * FROM tax_breaks ORDER BY break_id")],
                              geo_names={r["geo_code"]: r["name"]
                                         for r in self.rows("SELECT * FROM tax_geo_names ORDER BY geo_code")})
+        # published codes (DSA enumeration keys) -> the names readers see
+        self.label_names = {r["label"]: r["name"] for r in self.rows("SELECT label, name FROM tax_label_names ORDER BY label")}
         # the selections (``points`` filters) read since the last figure took them, for messages
         self._pending: list[str] = []
         self._last_selection = ""
@@ -93,7 +96,7 @@ class Ctx:
         self._pending.append("series points where " + (", ".join(
             f"{k} = {'/'.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
             for k, v in params.items() if v is not None) or "any"))
-        return [enrich(r) for r in self.query("series_points", **params)]
+        return [enrich(r, self.label_names) for r in self.query("series_points", **params)]
 
     def selection(self) -> str:
         """The ``points`` selections read since the previous call (else the previous answer):
@@ -126,9 +129,24 @@ def midpoint(start: date, end: date) -> date:
     return start + timedelta(days=(end - start).days // 2)
 
 
-def enrich(r: Row) -> Row:
-    """Add display fields to a series row: period label, x position, formatted value, link."""
+_CODE = re.compile(r"\b[A-Z]{2,}(?:_[A-Z0-9]+)+\b")
+
+
+def readable(text: str, names: dict[str, str]) -> str:
+    """A source's text with the codes it quotes (enumeration keys, table names) given their names."""
+    return _CODE.sub(lambda m: names.get(m.group(0), m.group(0)), text or "")
+
+
+def enrich(r: Row, names: dict[str, str] | None = None) -> Row:
+    """Add display fields to a series row: period label, x position, formatted value, link.
+    A policy or metric label published as a code (a DSA enumeration key) gets its name;
+    the code stays in ``policy_label_as_published`` / ``metric_label_as_published``."""
     r = dict(r)
+    for k in ("policy_label", "metric_label"):
+        named = (names or {}).get(r.get(k) or "") or readable(r.get(k) or "", names or {})
+        if named != (r.get(k) or ""):
+            r[f"{k}_as_published"] = r[k]
+            r[k] = named
     r["period"] = fmt.period(r["period_start"], r["period_end"])
     r["x"] = midpoint(r["period_start"], r["period_end"]).isoformat()
     r["value_text"] = fmt.figure(r)
@@ -148,7 +166,9 @@ def source_refs(ctx: Ctx, rows: Iterable[Row]) -> list[SourceRef]:
     for r in rows:
         rel = ctx.releases[r["release_id"]]
         if rel["kind"] == "curated":
-            item = doc_item(f"{r.get('doc_title') or rel['title']} (transcribed in {rel['file']})", r["release_id"],
+            # the transcription's file is named on the Sources page ('release details'), not in reader text
+            title = readable(r.get("doc_title") or rel["title"].split(": ")[0], ctx.label_names)
+            item = doc_item(f"{title} (hand transcription)", r["release_id"],
                             url=r.get("doc_link"), tag=r.get("doc_label"), text=r.get("doc_text"))
             title = str(r.get("doc_title") or "").lower()
             compiled |= {sid for sid in COMPILATIONS if sid in title and sid in ctx.sources}
