@@ -124,7 +124,8 @@ class Figure:
     quote: str = ""
 
 # Raw and provenance fields added to a figure's CSV after its table columns, when present.
-CSV_EXTRA = ["platform_id", "policy_label", "policy_label_as_published", "metric_label", "metric_label_as_published", "period_start", "period_end", "value",
+CSV_EXTRA = ["platform_id", "policy_label", "policy_label_as_published", "metric_label", "metric_label_as_published",
+             "period_start", "period_end", "value",
              "value_low", "value_high", "value_as_published", "unit", "comparability_break", "release_id", "locator",
              "doc_url"]
 
