@@ -349,7 +349,7 @@ class Writer:
                                      "{lo.period}", fs)
         first = seg[0]
         if hi.number() == lo.number():
-            return Finding("level", f"{subject} stayed at {{hi.n}} from {first.period} to {{last.period}}", fs)
+            return Finding("level", f"{subject} was {{hi.n}} in every period from {first.period} to {{last.period}}", fs)
         return Finding("extremes", f"{subject} stayed between {{lo.n}} and {{hi.n}} from {first.period} to "
                                    "{last.period}", fs)
 
