@@ -31,12 +31,37 @@ RECON_COLUMNS = [
     Column("disclosed_text", "Reports the platform says it sent", "value"),
     Column("counted_text", "Reports NCMEC counted", "counted_value"),
     Column("difference_text", "Difference", "num"), Column("ratio_text", "Ratio", "num"),
-    Column("counted_lines", "NCMEC lines matched"), Column("check", "Cross-check"),
+    Column("disclosure_text", "Platform figures added up"), Column("ncmec_lines", "NCMEC lines added up"),
+    Column("count_text", "In the count"), Column("check", "Cross-check and matching"),
 ]
+CLOSE, FAR = (0.95, 1.05), (0.8, 1.25)
+
+
+def disclosure_text(parts: list[Row]) -> str:
+    """'Google 2020H1: 112,595; Google 2020H2: 246,325; YouTube 2020H1: 69,961; …'"""
+    return "; ".join(f"{p['label']} {fmt.period(p['period_start'], p['period_end'])}: {fmt.count(p['value'])}"
+                     for p in parts)
+
+
+def count_text(r: Row) -> str:
+    """Whether the row stands in the takeaway's count, and if not, why."""
+    if r["counted_in_total"]:
+        return "counted"
+    if r["not_counted_reason"] == "not_like_for_like":
+        return "not counted: the two sides are not known to cover the same services"
+    return f"not counted: already counted in the {r['covered_by_name']} row"
+
+
+def _part_refs(parts: list[Row]) -> list[Row]:
+    """The published lines of one side as rows for the source list (release, document)."""
+    return [{"release_id": p["release_id"], "doc_url": p["url"], "doc_title": ""} for p in parts]
 
 
 def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, title: str) -> Figure | None:
-    """What platforms say they reported to NCMEC next to what NCMEC counted, per year."""
+    """What platforms say they reported to NCMEC next to what NCMEC counted, per year. The
+    takeaway counts only the rows that stand in the count (mart reconciliation,
+    ``counted_in_total``): a row repeating another (Twitch within Amazon) or comparing sides that
+    do not cover the same services is shown, labelled, but neither counted nor quoted."""
     rows = ctx.query("reconciliation_rows", platforms=platforms)
     if not rows:
         return None
@@ -49,6 +74,8 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["counted_text"] = fmt.count(r["counted"])
         r["difference_text"] = f"{r['difference']:+,.0f}"
         r["ratio_text"] = f"{r['ratio']:.2f}"
+        r["disclosure_text"] = disclosure_text(r["disclosure_parts"])
+        r["count_text"] = count_text(r)
         r["doc_url"] = first_url(r["disclosed_url"]) or first_url(ctx.releases[r["disclosed_release_id"]]["url"])
         r["locator"] = r["disclosed_locator"]
         r["counted_doc_url"] = first_url(r["counted_url"])
@@ -63,31 +90,52 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
                       else f"Diaphanous matched NCMEC lines totalling {fmt.count(dc)}")
         if r["matching_note"]:
             r["check"] = (r["check"] + "; " if r["check"] else "") + r["matching_note"]
-    far = sorted((r for r in rows if r["ratio"] and (r["ratio"] < 0.8 or r["ratio"] > 1.25)),
+    counted = [r for r in rows if r["counted_in_total"]]
+    far = sorted((r for r in counted if r["ratio"] and not FAR[0] <= r["ratio"] <= FAR[1]),
                  key=lambda r: abs(r["difference"]), reverse=True)
-    close = sum(1 for r in rows if r["ratio"] and 0.95 <= r["ratio"] <= 1.05)
-    takeaway = (f"In {close} of {len(rows)} platform-years the two counts are within 5% of each other"
-                + ("; the largest gaps: " + "; ".join(f"{r['platform_name']} {r['year']} said {fmt.short(r['disclosed'])}, "
-                                                       f"NCMEC counted {fmt.short(r['counted'])}" for r in far[:3])
-                   if far else "") + ".")
+    close = sum(1 for r in counted if r["ratio"] and CLOSE[0] <= r["ratio"] <= CLOSE[1])
+    if counted:
+        takeaway = (f"In {close} of {len(counted)} platform-year{'s' if len(counted) != 1 else ''} the two counts are within 5% of each other"
+                    + ("; the largest gaps: " + "; ".join(f"{r['platform_name']} {r['year']} said {fmt.short(r['disclosed'])}, "
+                                                           f"NCMEC counted {fmt.short(r['counted'])}" for r in far[:3])
+                       if far else "") + ".")
+    else:
+        takeaway = "None of these rows is counted as a comparison of its own: " + count_text(rows[0]).removeprefix(
+            "not counted: ") + "."
     fig = Figure(
         id=fig_id, title=title, takeaway=takeaway, cites=far[:3],
         description="Dot chart of the ratio of the reports a platform says it sent to NCMEC to the reports NCMEC "
                     "counted from it, per year (1.0 = the same number, log scale). " + " ".join(
                         f"{r['platform_name']} {r['year']}: {r['disclosed_text']} said, {r['counted_text']} counted "
-                        f"(ratio {r['ratio_text']})." for r in rows),
+                        f"(ratio {r['ratio_text']}{'' if r['counted_in_total'] else '; ' + r['count_text']})."
+                        for r in rows),
         rows=rows, columns=RECON_COLUMNS,
-        sources=source_refs(ctx, rows) + source_refs(ctx, [{**r, "release_id": r["counted_release_id"],
-                                                            "doc_url": r["counted_url"], "doc_title": ""}
-                                                           for r in rows]),
+        sources=source_refs(ctx, [p for r in rows for p in _part_refs(r["disclosure_parts"])])
+        + source_refs(ctx, [p for r in rows for p in _part_refs(r["ncmec_parts"])]),
         chart=ChartCall(base.dots, dict(rows=[{"series": r["period"], "category": r["platform_name"],
                                                "value": r["ratio"]} for r in rows],
                                         category="category", value="value", series="series",
                                         x_title="Reports the platform says it sent ÷ reports NCMEC counted (log scale)",
                                         x_format=".2~f", title=title, reference=1.0)),
-        caveat="The ratio divides two counts of the same reports made by two parties (the platform's disclosure and "
-               "NCMEC's count), which is why it is shown; it is not a measure of enforcement. Platforms count per "
-               "reporting period and what they call a report; NCMEC counts per calendar year and, from 2024, bundles "
-               "duplicates. Quarterly or half-yearly disclosures are summed to calendar years only when they cover all "
-               "twelve months.")
+        caveat=_caveat(rows, len(rows) - len(counted)))
     return fig
+
+
+def _caveat(rows: list[Row], left_out: int) -> str:
+    """What the ratio is, what each row adds up, and which rows the takeaway leaves out and why."""
+    text = ("The ratio divides two counts of the same reports made by two parties (the platform's disclosure and "
+            "NCMEC's count), which is why it is shown; it is not a measure of enforcement. Platforms count per "
+            "reporting period and what they call a report; NCMEC counts per calendar year and, from 2024, bundles "
+            "duplicates. Quarterly or half-yearly disclosures are summed to calendar years only when they cover all "
+            "twelve months.")
+    if any(len(r["disclosure_ids"]) > 1 or len(r["ncmec_ids"]) > 1 for r in rows):
+        text += (" Where a company's figure or NCMEC's count is split across several lines, each row adds up the "
+                 "lines that cover the same services; the table lists them.")
+    if left_out:
+        why: dict[tuple[str, str], list[str]] = {}
+        for r in rows:
+            if not r["counted_in_total"]:
+                why.setdefault((r["platform_name"], count_text(r).removeprefix("not counted: ")), []).append(r["period"])
+        text += (f" {left_out} of the {len(rows)} rows are shown but not counted in the takeaway: "
+                 + "; ".join(f"{name} {', '.join(years)}: {reason}" for (name, reason), years in why.items()) + ".")
+    return text
