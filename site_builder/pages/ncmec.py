@@ -95,7 +95,8 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
                  key=lambda r: abs(r["difference"]), reverse=True)
     close = sum(1 for r in counted if r["ratio"] and CLOSE[0] <= r["ratio"] <= CLOSE[1])
     if counted:
-        takeaway = (f"In {close} of {len(counted)} platform-year{'s' if len(counted) != 1 else ''} the two counts are within 5% of each other"
+        years = "platform-year" if len(counted) == 1 else "platform-years"
+        takeaway = (f"In {close} of {len(counted)} {years} the two counts are within 5% of each other"
                     + ("; the largest gaps: " + "; ".join(f"{r['platform_name']} {r['year']} said {fmt.short(r['disclosed'])}, "
                                                            f"NCMEC counted {fmt.short(r['counted'])}" for r in far[:3])
                        if far else "") + ".")
