@@ -31,7 +31,7 @@ RECON_COLUMNS = [
     Column("disclosed_text", "Reports the platform says it sent", "value"),
     Column("counted_text", "Reports NCMEC counted", "counted_value"),
     Column("difference_text", "Difference", "num"), Column("ratio_text", "Ratio", "num"),
-    Column("disclosure_text", "Platform figures added up"), Column("ncmec_lines", "NCMEC lines added up"),
+    Column("disclosure_text", "Platform figures added up"), Column("ncmec_text", "NCMEC lines added up"),
     Column("count_text", "In the count"), Column("check", "Cross-check and matching"),
 ]
 CLOSE, FAR = (0.95, 1.05), (0.8, 1.25)
@@ -75,10 +75,12 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["difference_text"] = f"{r['difference']:+,.0f}"
         r["ratio_text"] = f"{r['ratio']:.2f}"
         r["disclosure_text"] = disclosure_text(r["disclosure_parts"])
+        r["ncmec_text"] = "; ".join(f"{p['label']}: {fmt.count(p['value'])}" for p in r["ncmec_parts"])
         r["count_text"] = count_text(r)
         r["doc_url"] = first_url(r["disclosed_url"]) or first_url(ctx.releases[r["disclosed_release_id"]]["url"])
         r["locator"] = r["disclosed_locator"]
-        r["counted_doc_url"] = first_url(r["counted_url"])
+        r["counted_doc_url"] = (first_url(r["counted_url"])
+                                or first_url(ctx.releases[r["counted_release_id"]]["url"], year=r["year"]))
         r["release_id"] = r["disclosed_release_id"]
         # both counts of the row, each linked to its own document in the takeaway
         r["linked"] = ({"value": r["disclosed"], "doc_url": r["doc_url"], "locator": r["disclosed_locator"],
@@ -89,7 +91,7 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["check"] = ("" if dc is None else "Diaphanous matched the same NCMEC count" if abs(dc - r["counted"]) < 0.5
                       else f"Diaphanous matched NCMEC lines totalling {fmt.count(dc)}")
         if r["matching_note"]:
-            r["check"] = (r["check"] + "; " if r["check"] else "") + r["matching_note"]
+            r["check"] = (r["check"] + ". " if r["check"] else "") + r["matching_note"]
     counted = [r for r in rows if r["counted_in_total"]]
     far = sorted((r for r in counted if r["ratio"] and not FAR[0] <= r["ratio"] <= FAR[1]),
                  key=lambda r: abs(r["difference"]), reverse=True)
