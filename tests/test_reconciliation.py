@@ -165,3 +165,11 @@ def test_matching_rule_adding_a_platform_with_its_own_ncmec_line_is_refused(buil
     failed = {f.check: f for f in warehouse.run_checks(con)}
     problems = [p for _, _, p in failed["ncmec_matching_valid"].rows]
     assert "adds the disclosure of 'youtube', which has its own NCMEC line in 2021" in problems
+
+
+def test_one_comparison_is_quoted_with_its_two_numbers(build):
+    _, con = build(halves("Google", 2021, 287368, 334215) + halves("YouTube", 2021, 124773, 123963),
+                   [ncmec_line("Google", 2021, 875783)])
+    fig = reconciliation_figure(Ctx(con), ["youtube"], "recon", "Reports to NCMEC")
+    assert fig.takeaway == "Google said it sent 870,319 reports to NCMEC in 2021; NCMEC counted 875,783."
+    assert [r["platform_id"] for r in fig.cites] == ["google"]

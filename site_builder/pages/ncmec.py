@@ -96,9 +96,13 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
     far = sorted((r for r in counted if r["ratio"] and not FAR[0] <= r["ratio"] <= FAR[1]),
                  key=lambda r: abs(r["difference"]), reverse=True)
     close = sum(1 for r in counted if r["ratio"] and CLOSE[0] <= r["ratio"] <= CLOSE[1])
-    if counted:
-        years = "platform-year" if len(counted) == 1 else "platform-years"
-        takeaway = (f"In {close} of {len(counted)} {years} the two counts are within 5% of each other"
+    if len(counted) == 1:  # one comparison: its two numbers, each linked
+        r = counted[0]
+        far = counted
+        takeaway = (f"{r['platform_name']} said it sent {fmt.short(r['disclosed'])} reports to NCMEC in {r['year']}; "
+                    f"NCMEC counted {fmt.short(r['counted'])}.")
+    elif counted:
+        takeaway = (f"In {close} of {len(counted)} platform-years the two counts are within 5% of each other"
                     + ("; the largest gaps: " + "; ".join(f"{r['platform_name']} {r['year']} said {fmt.short(r['disclosed'])}, "
                                                            f"NCMEC counted {fmt.short(r['counted'])}" for r in far[:3])
                        if far else "") + ".")
