@@ -54,6 +54,8 @@ class SourceItem:
     label: str
     url: str
     release_id: str
+    tag: str = ""  # shown next to the link: a secondary source's or landing page's label
+    unlinked: str = ""  # why there is no link ('address not recorded (…)')
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ class Figure:
 
 # Raw and provenance fields added to a figure's CSV after its table columns, when present.
 CSV_EXTRA = ["platform_id", "policy_label", "metric_label", "period_start", "period_end", "value",
-             "value_low", "value_high", "value_as_published", "unit", "release_id", "locator", "doc_url"]
+             "value_low", "value_high", "value_as_published", "unit", "comparability_break", "release_id", "locator",
+             "doc_url"]
 
 
 def csv_text(fig: Figure) -> str:
@@ -204,27 +207,3 @@ def render_all(jobs: list[tuple[Figure, Path, str]], cache_dir: Path | None, wor
             for ext, name in (("svg", "svg"), ("png", "png"), ("vl.json", "json")):
                 fig.assets[name] = f"{prefix}{fig.id}.{ext}"
     return outcomes
-
-
-def describe_series(rows: list[Row], *, series: str, period: str, value: str,
-                    fmt: Callable[[Any], str], unit: str = "") -> str:
-    """A text description of line data generated from the rows: per series, the span of
-    periods, the highest, lowest and latest value."""
-    parts = []
-    for name in dict.fromkeys(r[series] for r in rows):
-        pts = [r for r in rows if r[series] == name and r.get(value) is not None]
-        if not pts:
-            continue
-        hi = max(pts, key=lambda r: r[value])
-        lo = min(pts, key=lambda r: r[value])
-        last = pts[-1]
-        u = f" {unit}" if unit else ""
-        if len(pts) == 1:
-            parts.append(f"{name}: {fmt(last[value])}{u} in {pts[0][period]}.")
-        else:
-            parts.append(
-                f"{name}: {len(pts)} periods from {pts[0][period]} to {last[period]}; highest {fmt(hi[value])}{u} "
-                f"in {hi[period]}, lowest {fmt(lo[value])}{u} in {lo[period]}, latest {fmt(last[value])}{u} "
-                f"in {last[period]}."
-            )
-    return " ".join(parts)

@@ -68,7 +68,7 @@ def link_numbers(text: str, rows: Sequence[Row], root: str = "") -> Markup:
             continue
         row = _nearest_period(text, m.start(), candidates)
         out.append(escape(text[last:m.start()]))
-        href, title = row.get("doc_url"), row.get("locator") or ""
+        href, title = row.get("doc_url"), (row.get("locator") or "") + (f" – {row['doc_label']}" if row.get("doc_label") else "")
         if not href:
             href = f"{root}sources.html#{row['release_id']}"
             title = f"{title} (no link to the document was captured: see the release)"

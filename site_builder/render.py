@@ -56,6 +56,7 @@ def environment(templates_dir: Path = settings.TEMPLATES_DIR) -> jinja2.Environm
     env.filters.update(
         count=fmt.count, short=fmt.short, pct=fmt.percent, url=first_url, ident=ident, link_numbers=link_numbers,
         period=lambda r: fmt.period(r["period_start"], r["period_end"]),
+        date_text=fmt.date_text, dates_in_words=fmt.dates_in_words,
     )
     env.globals.update(quote_text=quote_text, data_period=data_period)
     return env

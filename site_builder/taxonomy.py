@@ -20,6 +20,11 @@
                                       metrics (NCMEC reporting, speed, proactive detection, enforcement)
 * ``self_reported_findings.csv``      who counts as the platform itself among the authors of findings
                                       (its own reports and spokespeople: not independent evidence)
+* ``value_qualifiers.csv``            the word a value is printed with ('more than', 'about', 'less than'):
+                                      a pattern on the value as published, else the metric's qualifier
+* ``link_kinds.csv``, ``link_rules.csv``  what kind of address a source field gives (document,
+                                      homepage, landing page, mirror, press summary, ...) and the
+                                      label the site shows next to it (see ``docref.py``)
 * ``geographies/*.csv``               a published place or audience (``global``, ``United States``,
                                       ``language: English``) -> code and kind (global, country,
                                       region, language)
@@ -49,6 +54,11 @@ MAP_FILES = {
     "claim_areas": ["label", "policy_area", "evidence_areas"],
     "claim_tests": ["topic", "pattern", "metrics", "what_tests_it"],
     "self_reported_findings": ["pattern", "why"],
+    "breaks": ["break_id", "date", "until", "sources", "platforms", "policy_areas", "label", "caveat", "source_url"],
+    "geo_names": ["geo_code", "name"],
+    "value_qualifiers": ["match", "pattern", "word"],
+    "link_kinds": ["kind", "rank", "href", "numbers", "what"],
+    "link_rules": ["applies_to", "pattern", "kind", "publication", "label", "covers"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {

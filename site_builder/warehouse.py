@@ -18,14 +18,14 @@ from pathlib import Path
 
 import duckdb
 
-from site_builder import catalog, settings
+from site_builder import catalog, docref, settings
 from site_builder.adapters.claims import CLAIM_COLUMNS
 from site_builder.errors import BuildError, InputError
 from site_builder.observations import COLUMNS as OBS_COLUMNS
 from site_builder.quarantine import COLUMNS as QUARANTINE_COLUMNS
 from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files
 
-ANNOTATION_COLUMNS = ["date", "sources", "platforms", "policy_areas", "kind", "label", "text", "source_url"]
+ANNOTATION_COLUMNS = ["date", "date_precision", "sources", "platforms", "policy_areas", "kind", "label", "text", "source_url"]
 # data/coverage_checks.csv: what is known about periods this site holds no figure for
 COVERAGE_CHECK_COLUMNS = ["platform_id", "source_id", "policy_area", "metric_id", "period_start", "period_end",
                           "state", "where_url", "where_title", "checked_on", "checked_by", "evidence", "note"]
@@ -92,6 +92,7 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     else:
         con.execute("CREATE OR REPLACE TABLE quarantined AS SELECT " +
                     ", ".join(f"NULL::VARCHAR AS {c}" for c in QUARANTINE_COLUMNS + ["obs_file"]) + " WHERE false")
+    docref.create_table(con, data_dir)  # which address each number and statement links to
     doc = catalog.load_catalog(data_dir)
     con.execute(
         "CREATE OR REPLACE TABLE sources (source_id VARCHAR, short VARCHAR, publisher VARCHAR, title VARCHAR, url VARCHAR, "

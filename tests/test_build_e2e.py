@@ -45,9 +45,11 @@ def test_latest_meta_numbers_appear_on_topic_and_platform_pages(built_site, raw_
     topic = html(built_site, "topics/child-sexual-exploitation.html")
     assert f">{actioned}<" in topic and f">{rate}<" in topic
     assert f">{actioned}<" in html(built_site, "platforms/facebook.html")
-    # every number in a table links to the publisher's document with its locator
-    link = (r'href="https://transparency.fb.com/sr/community-standards/"[^>]*'
-            rf'title="meta/meta-2024-q2.csv line \d+"[^>]*>{re.escape(actioned)}<')
+    # every number in a table links to its document with its locator; Meta's download address
+    # serves only the latest edition (a landing page, data/taxonomy/link_rules.csv), so the
+    # number links to its release on the Sources page (sha256, where the file was obtained)
+    link = (r'href="\.\./sources\.html#meta_cser-2024Q2"[^>]*'
+            rf'title="meta/meta-2024-q2.csv line \d+ \([^"]*\)"[^>]*>{re.escape(actioned)}<')
     assert re.search(link, topic)
 
 

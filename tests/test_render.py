@@ -72,7 +72,10 @@ def test_figure_golden_files(tmp_path):
 def test_unsafe_document_links_are_not_linked():
     from site_builder.pages.common import first_url
     assert first_url("javascript:alert(1)") == ""
-    assert first_url("see https://example.org/a_b | https://x.org") == "https://example.org/a_b"
+    assert first_url("see https://example.org/a_b") == "https://example.org/a_b"
+    # several addresses and no period to choose by: none is picked (never simply the first)
+    assert first_url("see https://example.org/a_b | https://example.org/c_d") == ""
+    assert first_url("https://x.org") == ""  # a homepage is not a source link
 
 
 def test_a_takeaway_that_counts_rows_links_only_the_rows_it_cites():

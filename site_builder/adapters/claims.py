@@ -7,7 +7,9 @@ quote has only a neutral ``paraphrase`` and must never be shown in quotation mar
 
 One output row is one statement with its provenance, the harmonised platform ids and policy
 area it concerns (from ``data/taxonomy/claim_platforms.csv`` and ``claim_areas.csv``), the
-first date its date text names (``date``, empty when none), and a stable ``claim_id``.
+first date its date text names (``date``, empty when none) with how much of it the text
+gives (``date_precision``: day, month or year; a month is never shown as its first day),
+and a stable ``claim_id``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Claim:
     paraphrase: str
     paraphrase_only: bool
     date: str  # ISO date (first day of the month when only a month is named), or ''
+    date_precision: str  # day | month | year, or '' when no date is named
     date_as_published: str
     said_by: str
     source_url: str
@@ -57,17 +60,23 @@ class Claim:
 CLAIM_COLUMNS = [f.name for f in fields(Claim)]
 
 
-def first_date(text: str) -> str:
-    """The first date a free-text date names: 2025-01-07, 2022-04 or 'May 2024' (-> 2024-05-01)."""
+def dated(text: str) -> tuple[str, str]:
+    """The first date a free-text date names and its precision: 2025-01-07 (day), 2022-04 or
+    'May 2024' (month: the first of the month), 2025 (year: 1 January), or ('', '')."""
     if m := re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), "day"
     if m := re.search(r"\b(\d{4})-(\d{2})\b", text):
-        return date(int(m.group(1)), int(m.group(2)), 1).isoformat()
+        return date(int(m.group(1)), int(m.group(2)), 1).isoformat(), "month"
     if m := re.search(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b", text, flags=re.I):
-        return date(int(m.group(2)), MONTHS[m.group(1).lower()], 1).isoformat()
+        return date(int(m.group(2)), MONTHS[m.group(1).lower()], 1).isoformat(), "month"
     if m := re.search(r"\b((?:19|20)\d{2})\b", text):
-        return date(int(m.group(1)), 1, 1).isoformat()
-    return ""
+        return date(int(m.group(1)), 1, 1).isoformat(), "year"
+    return "", ""
+
+
+def first_date(text: str) -> str:
+    """The first date a free-text date names (see :func:`dated`), as an ISO date or ''."""
+    return dated(text)[0]
 
 
 def _map(path: Path, columns: list[str], value: str) -> dict[str, str]:
@@ -111,13 +120,14 @@ def parse(path: Path, *, data_dir: Path, display_path: str) -> list[Claim]:
                 if r["policy_area"] not in areas:
                     raise InputError(display_path, f"unknown policy area label {r['policy_area']!r}; add it to "
                                      f"{data_dir / 'taxonomy' / 'claim_areas.csv'}", line=line)
+                when, precision = dated(r["effective_or_said_date"])
                 ident = "|".join(r[k] for k in ("platform", "policy_area", "kind", "quote", "paraphrase", "source_url"))
                 out.append(Claim(
                     claim_id="claim-" + hashlib.sha1(ident.encode()).hexdigest()[:10],
                     platform_label=r["platform"], platform_ids=platforms[r["platform"]],
                     policy_area_label=r["policy_area"], policy_area=areas[r["policy_area"]], kind=r["kind"],
                     quote=r["quote"], paraphrase=r["paraphrase"], paraphrase_only=not r["quote"],
-                    date=first_date(r["effective_or_said_date"]), date_as_published=r["effective_or_said_date"],
+                    date=when, date_precision=precision, date_as_published=r["effective_or_said_date"],
                     said_by=r["said_by"], source_url=r["source_url"], source_title=r["source_title"],
                     retrieved_from=r["retrieved_from"], note=r["note"], locator=f"{display_path} line {line}",
                 ))

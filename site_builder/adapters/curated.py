@@ -10,6 +10,7 @@ provenance. Labels stay as written; the taxonomy maps harmonise them.
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,31 @@ def _date(text: str, display_path: str, line: int, column: str) -> date:
     except ValueError as exc:
         raise InputError(display_path, "unreadable date", line=line, cell=f"column {column}",
                          got=text, expected="YYYY-MM-DD") from exc
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+_PHRASE = re.compile(r"(?:(?:more than|over|about|approximately|approx\.?|around|nearly|almost|at least|up to|"
+                     r"fewer than|less than|under)\s+|[~<>]\s*)?(\d[\d,]*(?:\.\d+)?)(\+)?\s*"
+                     r"(million|billion|M\b|bn\b)?(\+)?\s*%?", re.I)
+_SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+
+
+def published_string(note: str, value: float | None) -> str:
+    """The value as the source printed it, where the note quotes it ('"more than 5.4 million"',
+    'published as "<1"', '"10.8+ million"'): the quoted number phrase whose number is this
+    row's value, with its qualifier word; '' when the note quotes none. Quotes about another
+    number of the same report ('total videos removed "over 5.8 million"') are not taken."""
+    if value is None:
+        return ""
+    for quoted in _QUOTED.findall(note or ""):
+        for m in _PHRASE.finditer(quoted):
+            try:
+                number = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(3) or "").lower(), 1)
+            except ValueError:
+                continue
+            if abs(number - value) <= 1e-9 * max(1.0, abs(value)):
+                return m.group(0).strip()
+    return ""
 
 
 def _geography(spec: dict[str, Any], source_url: str, display_path: str, line: int) -> str:
@@ -96,7 +122,7 @@ def parse(path: Path, *, release_id: str, source_id: str, spec: dict[str, Any],
                     period_start=start, period_end=end,
                     geography=_geography(spec, rec["source_url"], display_path, line),
                     value_status="reported", value=value, value_low=None, value_high=None,
-                    value_as_published=rec["value"], unit=rec["unit"],
+                    value_as_published=published_string(note, value) or rec["value"], unit=rec["unit"],
                     locator=f"{display_path} line {line}", source_url=rec["source_url"],
                     source_title=rec["source_title"], retrieved_from=rec["retrieved_from"], note=note,
                 ))

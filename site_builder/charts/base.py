@@ -83,11 +83,29 @@ def time_lines(rows: Sequence[Row], *, x: str, y: str, series: str, y_title: str
         "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=y_zero)),
         "color": alt.Color(f"{series}:N", scale=color, title=None),
     }
-    line = base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, title=None))
-    points = base.mark_point(filled=True).encode(**enc, shape=alt.Shape(f"{series}:N", scale=shape, title=None))
+    line = base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, title=None),
+                                   **_segments(rows))
     xs = sorted(str(r[x]) for r in rows)
-    layers = [line, points, *_events_layer(events, (xs[0], xs[-1]) if xs else None)]
+    layers = [line, *_points(base, rows, enc, series, shape), *_events_layer(events, (xs[0], xs[-1]) if xs else None)]
     return alt.layer(*layers).properties(width=WIDTH, height=height, title=title)
+
+
+def _segments(rows: Sequence[Row]) -> dict[str, Any]:
+    """A line is not drawn through a comparability break: rows carry ``segment`` (which
+    stretch between breaks they belong to) and each stretch is its own line."""
+    return {"detail": alt.Detail("segment:N")} if any("segment" in r for r in rows) else {}
+
+
+def _points(base: alt.Chart, rows: Sequence[Row], enc: dict[str, Any], series: str, shape: alt.Scale,
+            legend: bool = True) -> list[alt.Chart]:
+    """Filled points, and hollow ones for values published after a comparability break
+    (rows with ``after_break`` true)."""
+    shape_enc = alt.Shape(f"{series}:N", scale=shape, title=None, legend=None if not legend else alt.Undefined)
+    if not any(r.get("after_break") for r in rows):
+        return [base.mark_point(filled=True).encode(**enc, shape=shape_enc)]
+    return [base.transform_filter("!datum.after_break").mark_point(filled=True).encode(**enc, shape=shape_enc),
+            base.transform_filter("datum.after_break").mark_point(filled=False, strokeWidth=2, size=60)
+            .encode(**enc, shape=shape_enc)]
 
 
 def hbars(rows: Sequence[Row], *, category: str, value: str, x_title: str, x_format: str, title: str,
@@ -124,8 +142,8 @@ def facet_lines(rows: Sequence[Row], *, x: str, y: str, series: str, facet: str,
     }
     base = alt.Chart()
     layered = alt.layer(
-        base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, legend=None)),
-        base.mark_point(filled=True).encode(**enc, shape=alt.Shape(f"{series}:N", scale=shape, legend=None)),
+        base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, legend=None), **_segments(rows)),
+        *_points(base, rows, enc, series, shape, legend=False),
     ).properties(width=WIDTH - 40, height=130)
     facets = list(dict.fromkeys(r[facet] for r in rows))
     chart = alt.FacetChart(

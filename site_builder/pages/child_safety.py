@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from site_builder import fmt
 from site_builder.figures import Column, Figure
+from site_builder.findings import Finding, Written
 from site_builder.pages import topics
 from site_builder.pages.common import Ctx, Page, Row, latest, platforms_with_data, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
@@ -30,19 +30,24 @@ def meta_actioned(ctx: Ctx) -> Figure:
     rows = reported(ctx.points(source_id="meta_cser", metrics=["content_actioned"], policy_keys=META_CSE_KEYS,
                                geography="global"))
     key = "child_endangerment_sexual_exploitation"
+    w = ctx.writer
     fb, ig = (latest(rows, platform_label=p, policy_key=key) for p in ("Facebook", "Instagram"))
     since = [r for r in rows if r["platform_label"] == "Facebook" and r["policy_key"] == key]
-    peak = max(since, key=lambda r: r["value"]) if since else None
-    takeaway = "Meta publishes no child sexual exploitation counts in the data."
+    peak = max(since, key=lambda r: (r["value"], r["period_end"])) if since else None
+    takeaway = Written("Meta publishes no child sexual exploitation counts in the data.", ())
     if fb and ig and peak and fb["period"] == ig["period"]:
-        takeaway = (f"In {fb['period']} Meta actioned {fmt.short(fb['value'])} pieces of content as child sexual "
-                    f"exploitation on Facebook and {fmt.short(ig['value'])} on Instagram; Facebook's highest quarter "
-                    f"since the 2021Q2 split was {peak['period']} ({fmt.short(peak['value'])}).")
+        facts = {"fb": w.fact(fb), "ig": w.fact(ig), "peak": w.fact(peak)}
+        takeaway = w.sentences([
+            Finding("levels", f"In {{fb.period}}, Meta actioned {{fb}} under '{fb['policy_label']}' on Facebook and "
+                              "{ig.n} on Instagram", {"fb": facts["fb"], "ig": facts["ig"]}),
+            Finding("extremes", "Facebook's highest quarter since that category began in 2021Q2 was {peak.period}, "
+                                "with {peak.n}", {"peak": facts["peak"], "fb": facts["fb"]}),
+        ])
     return line_figure(
         ctx, id="meta-cse-actioned", rows=rows,
         title="Meta: child sexual exploitation content actioned, per quarter",
         series_of=lambda r: f"{r['platform_name']}: {r['policy_label']}",
-        y_title="Pieces of content actioned", y_format="~s", unit_word="pieces of content", takeaway=takeaway,
+        y_title="Pieces of content actioned", y_format="~s", takeaway=takeaway,
         caveat="Before 2021Q2 Meta's category 'Child Nudity & Sexual Exploitation' also covered non-sexual child "
                "nudity; it is not comparable with the later 'Child Endangerment: Sexual Exploitation'.",
         events=events_for(ctx, sources=["meta_cser"], areas=AREAS),
@@ -65,10 +70,13 @@ def other_platforms_actioned(ctx: Ctx) -> Figure:
     lasts = {}
     for r in rows:
         lasts[facet(r)] = r if facet(r) not in lasts or r["period_end"] > lasts[facet(r)]["period_end"] else lasts[facet(r)]
-    biggest = max(lasts.values(), key=lambda r: r["value"]) if lasts else None
-    takeaway = (f"Outside Meta, few platforms publish a child sexual exploitation series of their own; the largest latest "
-                f"figure here is {biggest['platform_name']}'s {fmt.short(biggest['value'])} {biggest['unit_display']} "
-                f"in {biggest['period']}, in its own units." if biggest else "No other platform publishes a series.")
+    w = ctx.writer
+    per = [Finding("level", "{x.who}: {x} in {x.period}", {"x": w.fact(r)})
+           for r in sorted(lasts.values(), key=lambda r: (r["platform_name"], r["policy_label"]))]
+    takeaway = (w.sentences([Finding("tally", f"Outside Meta, {len(lasts)} series from other platforms' own reports have "
+                                              "three or more periods; latest figures, each in its platform's own units", {}),
+                             *per])
+                if lasts else Written("No other platform publishes a series of three or more periods.", ()))
     return facet_figure(
         ctx, id="cse-actioned-other-platforms", rows=rows, facet_of=facet,
         series_of=lambda r: f"{r['platform_name']}: {r['metric_label']}",
@@ -84,21 +92,24 @@ def proactive_rates(ctx: Ctx) -> Figure:
     tiktok = [r for r in tiktok if r["policy_label"] in (
         "Minor safety", "Sexual exploitation of minors", "Safety & Civility - Youth Exploitation & Abuse")]
     rows = meta + tiktok
-    lows = []
-    for platform in ("Facebook", "Instagram"):
-        last = latest(meta, platform_label=platform, policy_key="child_endangerment_sexual_exploitation")
-        if last:
-            lows.append(f"{platform} {fmt.percent(last['value'])}")
+    w = ctx.writer
+    facts = {p.lower(): w.fact(r) for p in ("Facebook", "Instagram")
+             if (r := latest(meta, platform_label=p, policy_key="child_endangerment_sexual_exploitation"))}
     tk = latest(tiktok, policy_label="Safety & Civility - Youth Exploitation & Abuse")
-    takeaway = (f"By their own figures, both companies find almost all of what they remove before anyone reports it: latest "
-                f"{', '.join(lows)} for Meta ({latest(meta)['period'] if meta else ''})"
-                + (f", {fmt.percent(tk['value'])} for TikTok's youth exploitation category ({tk['period']})." if tk else "."))
+    parts = []
+    if facts:
+        parts.append(Finding("levels", "By Meta's own figures, " + " and ".join(
+            f"{{{k}}} of what {k.title()} removed under '{facts[k].row['policy_label']}' in {{{k}.period}}" for k in facts)
+            + " had been found before anyone reported it", facts))
+    if tk:
+        parts.append(Finding("level", "TikTok gives {tk} for its '{tk.who}' category in {tk.period}".replace(
+            "{tk.who}", tk["policy_label"]), {"tk": w.fact(tk)}))
+    takeaway = w.sentences(parts)
     return line_figure(
         ctx, id="cse-proactive-rate", rows=rows, y_zero=False,
         title="Share of removed child exploitation content found before anyone reported it",
         series_of=lambda r: f"{r['platform_name']}: {r['policy_label']}",
-        y_title="Percent found proactively", y_format=".0f", unit_word="", value_fmt=fmt.percent,
-        takeaway=takeaway,
+        y_title="Percent found proactively", y_format=".0f", takeaway=takeaway,
         caveat="A proactive rate is a share of what was removed, not of what exists: it says nothing about "
                "material the platform never found. Meta's 'proactive rate' and TikTok's 'proactive removal rate' "
                "are defined by each company; TikTok's categories are broader and changed in 2023Q2.",
@@ -109,15 +120,16 @@ def proactive_rates(ctx: Ctx) -> Figure:
 def meta_appeals(ctx: Ctx) -> Figure:
     rows = reported(ctx.points(source_id="meta_cser", policy_keys=["child_endangerment_sexual_exploitation"],
                                metrics=["content_appealed", "content_restored_with_appeal", "content_restored_without_appeal"]))
+    w = ctx.writer
     parts = []
     for platform in ("Facebook", "Instagram"):
         ap = latest(rows, platform_label=platform, metric_id="content_appealed")
         rs = latest(rows, platform_label=platform, metric_id="content_restored_with_appeal")
         if ap and rs and ap["period"] == rs["period"]:
-            parts.append(f"on {platform} {fmt.count(ap['value'])} removals were appealed and "
-                         f"{fmt.count(rs['value'])} restored after appeal")
-    period = latest(rows)["period"] if rows else ""
-    takeaway = f"In {period}, " + "; ".join(parts) + "." if parts else "No appeal figures."
+            parts.append(Finding("pair", f"In {{ap.period}}, {platform} users appealed {{ap}} removed as child sexual "
+                                         "exploitation and Meta restored {rs.n} after appeal",
+                                 {"ap": w.fact(ap, style="count"), "rs": w.fact(rs, style="count")}))
+    takeaway = w.sentences(parts) if parts else Written("No appeal figures.", ())
     return facet_figure(
         ctx, id="meta-cse-appeals", rows=rows, facet_of=lambda r: r["platform_name"],
         series_of=lambda r: r["metric_name"], y_title="Pieces of content",
@@ -131,15 +143,17 @@ def ncmec_by_platform(ctx: Ctx) -> Figure:
     rows = ncmec_rows(ctx, NCMEC_PLATFORMS)
     years = sorted({r["period"] for r in rows})
     last_year = years[-1] if years else ""
-    top = sorted((r for r in rows if r["period"] == last_year), key=lambda r: -r["value"])[:3]
-    takeaway = (f"In {last_year}, NCMEC counted the most reports from " +
-                ", ".join(f"{r['platform_name']} ({fmt.short(r['value'])})" for r in top) +
-                "; counts from 2024 bundle duplicate reports and are not comparable with earlier years.")
+    top = sorted((r for r in rows if r["period"] == last_year), key=lambda r: (-r["value"], r["platform_name"]))[:3]
+    w = ctx.writer
+    facts = {f"p{i}": w.fact(r, who=r["platform_name"]) for i, r in enumerate(top)}
+    takeaway = w.sentences([Finding(
+        "ranking", f"In {last_year}, NCMEC counted the most CyberTipline reports from "
+                   + ", ".join(f"{{{k}.who}} ({{{k}.n}})" for k in facts), facts)]) if top else Written("", ())
     fig = line_figure(
         ctx, id="ncmec-reports-by-platform", rows=rows,
         title="CyberTipline reports NCMEC received, by platform and year",
         series_of=lambda r: r["platform_name"] + (" (combined companies)" if r["combined"] else ""),
-        y_title="Reports received by NCMEC", y_format="~s", unit_word="reports", takeaway=takeaway,
+        y_title="Reports received by NCMEC", y_format="~s", takeaway=takeaway,
         caveat="A report count measures how much a company detects and reports, not how much abuse happens "
                "on it: more reports can mean more effort. Where a company reported under several names in a "
                "year, the lines are summed (see 'As published').",
@@ -156,10 +170,14 @@ def x_reports_vs_actions(ctx: Ctx) -> Figure:
                                                       "NCMEC reports (total)")]
     by = {r["metric_label"]: r for r in rows}
     period = rows[0]["period"] if rows else ""
-    takeaway = (f"In {period}, X received {fmt.short(by['user reports']['value'])} user reports about child safety, "
-                f"suspended {fmt.short(by['account suspensions']['value'])} accounts and removed or labelled "
-                f"{fmt.count(by['posts removed or labeled']['value'])} posts."
-                if {"user reports", "account suspensions", "posts removed or labeled"} <= set(by) else "")
+    w = ctx.writer
+    keys = {"rep": "user reports", "sus": "account suspensions", "rem": "posts removed or labeled"}
+    takeaway = (w.sentences([Finding(
+        "pair", "In {rep.period}, X received {rep.n} user reports about child safety, suspended {sus.n} accounts and "
+                "removed or labelled {rem.n} posts",
+        {k: w.fact(by[v], style="count" if k == "rem" else "short") for k, v in keys.items()},
+        caveat="reports, accounts and posts are different units, so no rate follows from them")])
+        if set(keys.values()) <= set(by) else Written("", ()))
     notes = sorted({r["note"] for r in rows if r.get("note")})
     return bar_figure(
         ctx, id="x-child-safety-reports-vs-actions", rows=rows,
@@ -178,13 +196,17 @@ def independent_tests(ctx: Ctx) -> Figure:
     sio = [r for r in rows if r["metric_label"] in ("seller accounts identified",
                                                     "seller accounts still active about a month later")]
     by = {(r["platform_label"], r["metric_label"]): r for r in sio}
-    parts = []
-    for p in sorted({r["platform_label"] for r in sio}):
+    w = ctx.writer
+    facts = {}
+    for i, p in enumerate(sorted({r["platform_label"] for r in sio})):
         a, b = by.get((p, "seller accounts identified")), by.get((p, "seller accounts still active about a month later"))
         if a and b:
-            parts.append(f"{b['value_text']} of {a['value_text']} on {p}")
-    takeaway = ("Researchers found accounts selling self-generated child sexual abuse material still active about a "
-                "month after the study window: " + ", ".join(parts) + ".") if parts else ""
+            facts[f"b{i}"], facts[f"a{i}"] = w.fact(b, style="count"), w.fact(a, style="count")
+    pairs = [(k, "a" + k[1:]) for k in facts if k.startswith("b")]
+    takeaway = w.sentences([Finding(
+        "part_of", "Researchers found accounts selling self-generated child sexual abuse material still active about a "
+                   "month after the study window: " + ", ".join(f"{{{b}.n}} of {{{a}.n}} on {{{b}.who}}" for b, a in pairs),
+        facts)]) if pairs else Written("", ())
     return bar_figure(
         ctx, id="cse-independent-tests", rows=sio,
         title="Independent test: accounts selling self-generated CSAM, found and still active",
@@ -203,7 +225,9 @@ def other_test_findings(ctx: Ctx) -> Figure:
         r["series"] = f"{r['platform_label']}: {r['metric_label']}"
     return Figure(
         id="cse-other-test-findings", title="Other independent findings on child sexual abuse material",
-        cites=[], takeaway=f"{len(rows)} further findings from independent tests and audits, each with its own method and period.",
+        cites=[], takeaway=ctx.writer.write(Finding(
+            "tally", f"{len(rows)} further findings from independent tests and audits, each with its own method and period",
+            {})).text,
         description="Table only.", rows=rows,
         columns=[Column("series", "Finding"), Column("period", "Period"), Column("value_text", "Value", "value"),
                  Column("unit", "Unit"), Column("doc_title", "Source document")],

@@ -8,7 +8,8 @@ from collections import defaultdict
 from typing import Any
 
 from site_builder import fmt
-from site_builder.pages.common import Ctx, Row, first_url
+from site_builder.findings import policy_name
+from site_builder.pages.common import Ctx, Row
 
 INDEPENDENT_KINDS = {"ngo_test", "regulator", "regulator_database", "audit_finding"}
 OWN_KINDS = {"platform_report", "self_reported_finding"}
@@ -18,15 +19,16 @@ KIND_NAMES = {"rule": "Rule", "commitment": "Commitment", "policy_change": "Poli
 
 def _figure_item(ctx: Ctx, e: Row) -> dict[str, Any]:
     start, end = e["period_start"], e["period_end"]
+    fact = ctx.writer.fact({**e, "period": fmt.period(start, end)}, style="count")
     return {
         "type": "figure",
-        "label": f"{e['platform_label']}: {e['policy_label']}: {e['metric_label']}",
-        "value_text": fmt.value(e["value"], e["unit_kind"], status=e["value_status"], low=e["value_low"],
-                                high=e["value_high"], qualifier=e["qualifier"] or ""),
+        "label": f"{e['platform_label']}: {policy_name(e['policy_label'])}: {e['metric_label']}",
+        # the number with its bound, task and place ('5,175,233 (in the United States)'); the unit follows
+        "value_text": fact.number() + (f" ({fact.place()})" if fact.place() else ""),
         "unit": "" if e["unit_display"] == "%" else e["unit_display"] or e["unit"],  # '97.8%', not '97.8% %'
         "period": fmt.period(start, end),
         "source": e["source_short"],
-        "doc_url": first_url(e["source_url"]) or first_url(e["release_url"]),
+        **doc_fields(e),
         "doc_title": e["source_title"] or ctx.releases[e["release_id"]]["title"],
         "locator": e["locator"],
         "release_id": e["release_id"],
@@ -39,19 +41,30 @@ def _finding_item(e: Row) -> dict[str, Any]:
         "type": "finding",
         "text": e["finding_text"],
         "paraphrase_only": bool(e["finding_paraphrase_only"]),
-        "date": e["finding_date"].isoformat() if e["finding_date"] else "date not captured",
+        "date": fmt.date_text(e["finding_date"], e["date_precision"]) or "date not captured",
         "said_by": e["finding_said_by"],
-        "doc_url": first_url(e["source_url"]),
+        **doc_fields(e),
         "doc_title": e["source_title"],
         "locator": e["locator"],
         "kind": e["evidence_kind"],
     }
 
 
+def doc_fields(r: Row) -> dict[str, str]:
+    """What a statement or evidence partial needs of a row's document reference: the link
+    (``doc_url``; for a figure only an address that may carry its number), the label shown
+    next to it and, where there is no link, what is known of the document."""
+    url = (r.get("doc_number_url") if r.get("evidence_type") == "figure"
+           else r.get("doc_link") or r.get("doc_url")) or ""
+    return {"doc_url": url, "doc_label": (r.get("doc_label") or "") if url else "",
+            "doc_text": "" if url else (r.get("doc_text") or "")}
+
+
 def statement_fields(c: Row) -> dict[str, Any]:
-    """A statement row (stg_claims) with what the statement partial shows: kind, date, link."""
-    return {**c, "kind_name": KIND_NAMES[c["kind"]], "date_text": c["date_as_published"] or "date not captured",
-            "doc_url": first_url(c["source_url"])}
+    """A statement row (stg_claims) with what the statement partial shows: kind, its date
+    with ISO dates in words and Open Terms Archive captures named as such, and its link."""
+    return {**c, "kind_name": KIND_NAMES[c["kind"]],
+            "date_text": fmt.dates_in_words(c["date_as_published"]) or "date not captured", **doc_fields(c)}
 
 
 def claim_blocks(ctx: Ctx, platform_ids: list[str]) -> list[dict[str, Any]]:

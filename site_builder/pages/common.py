@@ -3,7 +3,6 @@ catalog lookups, and helpers that turn series rows into figure rows and source l
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,23 +12,24 @@ from typing import Any
 
 import duckdb
 
-from site_builder import fmt, settings
+from site_builder import docref, fmt, settings
 from site_builder.figures import Figure, SourceItem, SourceRef
+from site_builder.findings import Break, Writer
 
 Row = dict[str, Any]
 SERIES_FILTERS = ("source_id", "platforms", "policy_areas", "policy_keys", "metrics", "geography")
-_URL = re.compile(r"https?://[^\s|()<>\"']+")
 
 
 def first_url(text: str | None, year: int | None = None) -> str:
-    """The first http(s) URL in a source field, or '' (never a javascript: or other scheme).
-    Given the ``year`` of a number, a field naming one document per year (a compilation's
-    "…/2019-reports-by-esp.pdf | …/2020-reports-by-esp.pdf") gives the one whose address
-    names that year, if any does."""
-    urls = [u.rstrip(".,;") for u in _URL.findall(text or "")]
-    if year is not None:
-        urls = [u for u in urls if str(year) in u] + urls
-    return urls[0] if urls else ""
+    """The address of a source field that may be shown as a link, or '' (never a javascript:
+    or other scheme, a homepage, a truncated or inferred address, nor one of several addresses
+    picked at random). Given the ``year`` of a number, a field naming one document per year
+    gives the one whose address names that year, if exactly one does. Numbers and statements
+    carry their chosen document in their ``doc_*`` fields (see docref.py); this is for catalog
+    and release addresses, and the template filter ``url``."""
+    if year is None:
+        return docref.link_address(text)
+    return docref.resolve(text, start=date(year, 1, 1), end=date(year, 12, 31)).url
 
 
 @dataclass
@@ -66,6 +66,8 @@ class Ctx:
         self.metrics = {r["metric_id"]: r for r in self.rows("SELECT * FROM metrics")}
         self.definitions = {(r["metric_id"], r["source_id"]): r
                             for r in self.rows("SELECT * FROM tax_metric_definitions")}
+        self.writer = Writer(breaks=[_break(r) for r in self.rows("SELECT * FROM tax_breaks ORDER BY break_id")],
+                             geo_names={r["geo_code"]: r["name"] for r in self.rows("SELECT * FROM tax_geo_names")})
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         cur = self.con.execute(sql, params or {})
@@ -90,6 +92,15 @@ class Ctx:
         return p["name"] if p else fallback
 
 
+def _break(r: Row) -> Break:
+    def ids(text: str) -> tuple[str, ...]:
+        return tuple(sorted(t for t in (text or "").split(";") if t))
+
+    return Break(break_id=r["break_id"], date=date.fromisoformat(r["date"]),
+                 until=date.fromisoformat(r["until"]) if r["until"] else None, sources=ids(r["sources"]),
+                 platforms=ids(r["platforms"]), areas=ids(r["policy_areas"]), label=r["label"], caveat=r["caveat"])
+
+
 def midpoint(start: date, end: date) -> date:
     return start + timedelta(days=(end - start).days // 2)
 
@@ -99,9 +110,8 @@ def enrich(r: Row) -> Row:
     r = dict(r)
     r["period"] = fmt.period(r["period_start"], r["period_end"])
     r["x"] = midpoint(r["period_start"], r["period_end"]).isoformat()
-    r["value_text"] = fmt.value(r["value"], r["unit_kind"], status=r["value_status"], low=r["value_low"],
-                                high=r["value_high"], qualifier=r.get("qualifier", ""))
-    r["doc_url"] = first_url(r.get("doc_url"), year=r["period_start"].year)
+    r["value_text"] = fmt.figure(r)
+    r["doc_url"] = r.get("doc_url") or ""
     for k in ("period_start", "period_end"):
         r[k] = r[k].isoformat()
     return r
@@ -117,20 +127,29 @@ def source_refs(ctx: Ctx, rows: Iterable[Row]) -> list[SourceRef]:
     for r in rows:
         rel = ctx.releases[r["release_id"]]
         if rel["kind"] == "curated":
-            item = SourceItem(label=f"{r.get('doc_title') or rel['title']} (transcribed in {rel['file']})",
-                              url=first_url(r.get("doc_url")), release_id=r["release_id"])
+            item = doc_item(f"{r.get('doc_title') or rel['title']} (transcribed in {rel['file']})", r["release_id"],
+                            url=r.get("doc_link"), tag=r.get("doc_label"), text=r.get("doc_text"))
             title = str(r.get("doc_title") or "").lower()
             compiled |= {sid for sid in COMPILATIONS if sid in title and sid in ctx.sources}
         else:
-            item = SourceItem(label=f"{rel['edition']} edition ({rel['file'].rsplit('.', 1)[-1].upper()})",
-                              url=first_url(rel["url"]), release_id=r["release_id"])
-        groups.setdefault(rel["source_id"], {}).setdefault((item.label, item.url), item)
+            item = doc_item(f"{rel['edition']} edition ({rel['file'].rsplit('.', 1)[-1].upper()})", r["release_id"],
+                            url=rel.get("doc_url"), tag=rel.get("doc_label"), text=rel.get("doc_text"))
+        groups.setdefault(rel["source_id"], {}).setdefault((item.label, item.url, item.tag), item)
     refs = [_source_ref(ctx, sid, tuple(items.values())) for sid, items in groups.items()]
     return refs + [_source_ref(ctx, sid, (whole_source_item(ctx, sid, "compiled in"),))
                    for sid in sorted(compiled - groups.keys())]
 
 
 COMPILATIONS = ("diaphanous",)
+
+
+def doc_item(label: str, release_id: str, *, url: str | None, tag: str | None, text: str | None) -> SourceItem:
+    """A source-line item for a document reference (a row's or a release's ``doc_*`` fields):
+    its link where one may be shown, with the label a secondary source or landing page needs
+    next to it (``tag``); else why there is none ('address not recorded (…)')."""
+    reason = (text or "").rsplit(" – ", 1)[1] if " – " in (text or "") else ""
+    return SourceItem(label=fmt.dates_in_words(label), url=url or "", release_id=release_id, tag=(tag or "") if url else "",
+                      unlinked="" if url else reason)
 
 
 def _source_ref(ctx: Ctx, source_id: str, items: tuple[SourceItem, ...]) -> SourceRef:
@@ -142,7 +161,8 @@ def _source_ref(ctx: Ctx, source_id: str, items: tuple[SourceItem, ...]) -> Sour
 def whole_source_item(ctx: Ctx, source_id: str, how: str = "all releases of") -> SourceItem:
     """A source as a whole (its section on the Sources page), for attribution without a release."""
     src = ctx.sources[source_id]
-    return SourceItem(label=f"{how} {src['short']}", url=first_url(src["url"]), release_id=source_id)
+    ref = docref.resolve(src["url"])
+    return SourceItem(label=f"{how} {src['short']}", url=ref.url, release_id=source_id, tag=ref.label)
 
 
 def source_attribution(ctx: Ctx, source_ids: Iterable[str]) -> list[SourceRef]:

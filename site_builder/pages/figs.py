@@ -8,11 +8,11 @@ knows what the chart is about.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from site_builder import fmt
 from site_builder.charts import base
-from site_builder.figures import ChartCall, Column, Figure, describe_series
+from site_builder.figures import ChartCall, Column, Figure
+from site_builder.findings import Written
 from site_builder.pages.common import Ctx, Row, comparability_note, source_refs
 
 SERIES_COLUMNS = [
@@ -42,6 +42,7 @@ def events_for(ctx: Ctx, *, sources: Sequence[str], platforms: Sequence[str] = (
     rows = ctx.query("annotations_for", sources=list(sources), platforms=list(platforms) or None,
                      areas=list(areas) or None, start=start, end=end)
     for r in rows:
+        r["date_text"] = fmt.date_text(r["date"], r["date_precision"])  # 'April 2023', never '2023-04-01'
         r["date"] = r["date"].isoformat()
     return rows
 
@@ -59,51 +60,84 @@ def shown_events(events: Sequence[Row], rows: Sequence[Row]) -> list[Row]:
     return [e for e in events if touches(e.get("platforms"), platforms) and touches(e.get("policy_areas"), areas)]
 
 
+def mark_breaks(ctx: Ctx, rows: list[Row], group: str = "series") -> list[str]:
+    """Give each row the comparability break whose stretch holds it (``comparability_break``,
+    in the chart's CSV; empty before any break), the stretch of its line between breaks
+    (``segment``: a line is not drawn across a break) and ``after_break`` (drawn hollow) when
+    the chart also shows figures outside that stretch. Returns the labels of the breaks drawn."""
+    w = ctx.writer
+    facts = [w.fact(r) for r in rows]
+    found = [w.break_after(f) for f in facts]
+    visible = [b for b in w.breaks
+               if any(b.after(f) for f in facts) and any(b.applies(f) and not b.inside(f) for f in facts)]
+    for r, b in zip(rows, found):
+        r["comparability_break"] = b.label if b else ""
+        r["after_break"] = b in visible
+        r["segment"] = f"{r[group]}|{b.break_id if b else ''}"
+    return [b.label for b in visible]
+
+
+def break_note(labels: Sequence[str]) -> list[str]:
+    if not labels:
+        return []
+    return [f"Hollow points are figures after {' and after '.join(labels)}; the line is not drawn across "
+            f"{'that break' if len(labels) == 1 else 'those breaks'}, and the CSV names the break for every row."]
+
+
+def describe(ctx: Ctx, rows: Sequence[Row], series: str, style: str = "count", each: str = "period") -> str:
+    """The chart description written from the rows: per series and stretch between breaks."""
+    w = ctx.writer
+    return " ".join(w.describe(name.replace("{", "(").replace("}", ")"),
+                               [w.fact(r, style=style) for r in rows if r[series] == name], each=each).text
+                    for name in dict.fromkeys(r[series] for r in rows))
+
+
 def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Callable[[Row], str],
-                y_title: str, y_format: str, takeaway: str, unit_word: str = "", caveat: str = "",
-                events: Sequence[Row] = (), value_fmt: Callable[[Any], str] = fmt.count,
-                y_zero: bool = True) -> Figure:
+                y_title: str, y_format: str, takeaway: Written, caveat: str = "",
+                events: Sequence[Row] = (), y_zero: bool = True) -> Figure:
     for r in rows:
         r["series"] = series_of(r)
     rows.sort(key=lambda r: (r["series"], r["period_start"]))
+    drawn_breaks = mark_breaks(ctx, rows)
     events = shown_events(events, rows)
     chart = ChartCall(base.time_lines, dict(
-        rows=slim(rows, ["x", "value", "series"]), x="x", y="value", series="series", y_title=y_title,
-        y_format=y_format, title=title, events=slim(events, ["date", "label"]), y_zero=y_zero))
-    desc = f"Line chart. {describe_series(rows, series='series', period='period', value='value', fmt=value_fmt, unit=unit_word)}"
+        rows=slim(rows, ["x", "value", "series", "segment", "after_break"]), x="x", y="value", series="series",
+        y_title=y_title, y_format=y_format, title=title, events=slim(events, ["date", "label"]), y_zero=y_zero))
+    desc = f"Line chart. {describe(ctx, rows, 'series')}"
     drawn = base.events_in_span(events, (min(r["x"] for r in rows), max(r["x"] for r in rows)) if rows else None)
     if drawn:
-        desc += " Marked events: " + "; ".join(f"{e['date']}: {e['label']}" for e in drawn) + "."
-    return Figure(id=id, title=title, takeaway=takeaway, description=desc, rows=rows,
+        desc += " Marked events: " + "; ".join(f"{e['date_text']}: {e['label']}" for e in drawn) + "."
+    return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows), description=desc, rows=rows,
                   columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
                   caveat=with_definitions(ctx, rows, caveat),
-                  notes=[f"{e['label']} ({e['date']}): {e['text']}" for e in events])
+                  notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Callable[[Row], str],
-                 series_of: Callable[[Row], str], y_title: str, takeaway: str, caveat: str,
+                 series_of: Callable[[Row], str], y_title: str, takeaway: Written, caveat: str,
                  events: Sequence[Row] = ()) -> Figure:
     for r in rows:
         r["facet"] = facet_of(r)
         r["series"] = series_of(r)
     rows.sort(key=lambda r: (r["facet"], r["series"], r["period_start"]))
+    for r in rows:
+        r["panel_series"] = f"{r['facet']}|{r['series']}"
+    drawn_breaks = mark_breaks(ctx, rows, group="panel_series")
     events = shown_events(events, rows)
     chart = ChartCall(base.facet_lines, dict(
-        rows=slim(rows, ["x", "value", "series", "facet"]), x="x", y="value", series="series", facet="facet",
-        y_title=y_title, title=title))
-    parts = []
-    for f in dict.fromkeys(r["facet"] for r in rows):
-        sub = [r for r in rows if r["facet"] == f]
-        parts.append(f"Panel {f}: " + describe_series(sub, series="series", period="period", value="value", fmt=fmt.count))
-    return Figure(id=id, title=title, takeaway=takeaway,
+        rows=slim(rows, ["x", "value", "series", "facet", "segment", "after_break"]), x="x", y="value",
+        series="series", facet="facet", y_title=y_title, title=title))
+    parts = [f"Panel {f}: " + describe(ctx, [r for r in rows if r["facet"] == f], "series")
+             for f in dict.fromkeys(r["facet"] for r in rows)]
+    return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows),
                   description="Small multiples, one panel per platform and measure, each on its own scale. " + " ".join(parts),
                   rows=rows, columns=[Column("facet", "Panel")] + SERIES_COLUMNS, sources=source_refs(ctx, rows),
                   chart=chart, caveat=with_definitions(ctx, rows, caveat),
-                  notes=[f"{e['label']} ({e['date']}): {e['text']}" for e in events])
+                  notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: Callable[[Row], str],
-               x_title: str, x_format: str, takeaway: str, caveat: str = "",
+               x_title: str, x_format: str, takeaway: Written, caveat: str = "",
                color_of: Callable[[Row], str] | None = None, columns: list[Column] | None = None) -> Figure:
     for r in rows:
         r["category"] = category_of(r)
@@ -114,7 +148,8 @@ def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: C
         value="value", x_title=x_title, x_format=x_format, title=title, color="group" if color_of else None,
         label="value_text"))
     desc = "Bar chart. " + " ".join(
-        f"{r['category']}{' (' + r['group'] + ')' if color_of else ''}: {r['value_text']} ({r['period']})." for r in rows)
+        f"{r['category']}{' (' + r['group'] + ')' if color_of else ''}: {ctx.writer.fact(r, style='count').full()} "
+        f"({r['period']})." for r in rows)
     cols = columns or [Column("category", "Bar")] + ([Column("group", "Measure")] if color_of else []) + SERIES_COLUMNS[1:]
-    return Figure(id=id, title=title, takeaway=takeaway, description=desc, rows=rows, columns=cols,
-                  sources=source_refs(ctx, rows), chart=chart, caveat=with_definitions(ctx, rows, caveat))
+    return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows), description=desc, rows=rows,
+                  columns=cols, sources=source_refs(ctx, rows), chart=chart, caveat=with_definitions(ctx, rows, caveat))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from site_builder.figures import Figure, SourceItem, SourceRef
+from site_builder.findings import Finding
 from site_builder.pages import child_safety
 from site_builder.pages.common import Ctx, Page
 
@@ -43,12 +44,15 @@ def build(ctx: Ctx) -> list[Page]:
     meta = ctx.sources["meta_cser"]
     rev_sources = [SourceRef(source=f"{meta['publisher']}: {meta['title']}", licence=meta["licence"], citation="",
                              items=(SourceItem(f"CSV editions {rev['first']} to {rev['last']}",
-                                               ctx.releases[f"meta_cser-{rev['last']}"]["url"],
-                                               f"meta_cser-{rev['last']}"),))] if rev["n"] else []
+                                               ctx.releases[f"meta_cser-{rev['last']}"]["doc_url"] or "",
+                                               f"meta_cser-{rev['last']}",
+                                               tag=ctx.releases[f"meta_cser-{rev['last']}"]["doc_label"] or ""),))
+                   ] if rev["n"] else []
     if rev["n"]:
         headlines.append(Headline(
-            text=f"Between its {rev['first']} and {rev['last']} editions, Meta changed {rev['n']:,} figures it had "
-                 "already published, without marking them as revised.",
+            text=ctx.writer.write(Finding(
+                "tally", f"Between its {rev['first']} and {rev['last']} editions, Meta changed {rev['n']:,} figures it had "
+                         "already published, without marking them as revised", {})).text,
             sources=rev_sources, link="revisions.html", link_text="Revisions",
             # the count is the site's, not a published figure: it links to the list of every
             # revised figure, each with the locators of both editions

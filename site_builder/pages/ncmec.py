@@ -6,7 +6,7 @@ from __future__ import annotations
 from site_builder import fmt
 from site_builder.charts import base
 from site_builder.figures import ChartCall, Column, Figure
-from site_builder.pages.common import Ctx, Row, first_url, source_refs
+from site_builder.pages.common import Ctx, Row, source_refs
 
 NCMEC_COLUMNS = [Column("series", "Platform"), Column("period", "Year"), Column("value_text", "Reports", "value"),
                  Column("value_as_published", "As published (NCMEC line: count)"),
@@ -21,7 +21,9 @@ def ncmec_rows(ctx: Ctx, platforms: list[str]) -> list[Row]:
         r["x"] = f"{r['period_start'].year}-07-01"
         r["value_text"] = fmt.count(r["value"])
         r["value_as_published"] = r["lines"]
-        r["unit"] = "reports"
+        r["unit"] = r["unit_display"] = "reports"
+        r["unit_kind"] = "count"
+        r["source_id"], r["policy_area"], r["metric_id"] = "ncmec_esp", "child_sexual_exploitation", "ncmec_reports_received"
         r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
     return rows
 
@@ -54,7 +56,8 @@ def count_text(r: Row) -> str:
 
 def _part_refs(parts: list[Row]) -> list[Row]:
     """The published lines of one side as rows for the source list (release, document)."""
-    return [{"release_id": p["release_id"], "doc_url": p["url"], "doc_title": ""} for p in parts]
+    return [{"release_id": p["release_id"], "doc_link": p["doc_link"], "doc_label": p["doc_label"],
+             "doc_text": p["doc_text"], "doc_title": ""} for p in parts]
 
 
 def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, title: str) -> Figure | None:
@@ -77,16 +80,18 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["disclosure_text"] = disclosure_text(r["disclosure_parts"])
         r["ncmec_text"] = "; ".join(f"{p['label']}: {fmt.count(p['value'])}" for p in r["ncmec_parts"])
         r["count_text"] = count_text(r)
-        r["doc_url"] = first_url(r["disclosed_url"]) or first_url(ctx.releases[r["disclosed_release_id"]]["url"])
+        # each count links to its own document (mart reconciliation: the one all its lines name), or to its release
+        r["doc_url"] = r["doc_link"] = r["disclosed_url"] or ""
+        r["doc_label"] = r["disclosed_label"] or ""
         r["locator"] = r["disclosed_locator"]
-        r["counted_doc_url"] = (first_url(r["counted_url"])
-                                or first_url(ctx.releases[r["counted_release_id"]]["url"], year=r["year"]))
+        r["counted_doc_url"] = r["counted_url"] or ""
+        r["counted_doc_label"] = r["counted_label"] or ""
         r["release_id"] = r["disclosed_release_id"]
         # both counts of the row, each linked to its own document in the takeaway
         r["linked"] = ({"value": r["disclosed"], "doc_url": r["doc_url"], "locator": r["disclosed_locator"],
-                        "release_id": r["disclosed_release_id"]},
+                        "doc_label": r["doc_label"], "release_id": r["disclosed_release_id"]},
                        {"value": r["counted"], "doc_url": r["counted_doc_url"], "locator": r["counted_locator"],
-                        "release_id": r["counted_release_id"]})
+                        "doc_label": r["counted_doc_label"], "release_id": r["counted_release_id"]})
         dc = r["diaphanous_counted"]
         r["check"] = ("" if dc is None else "Diaphanous matched the same NCMEC count" if abs(dc - r["counted"]) < 0.5
                       else f"Diaphanous matched NCMEC lines totalling {fmt.count(dc)}")

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
+from site_builder.findings import Finding, Written, task_of
 from site_builder.pages.claims import claim_blocks
 from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, source_refs, worldwide
 from site_builder.pages.coverage_states import IN_SITE, State, applicable, cell_states, platform_wide
@@ -24,10 +25,18 @@ PERCENT_METRICS = {"proactive_rate", "prevalence"}
 
 
 def _series_label(r: Row) -> str:
-    """The policy as last published (with earlier names, if it was renamed), bound and place."""
-    q = {"upper_bound": " (upper bound)", "lower_bound": " (lower bound)", "approx": " (approx.)"}.get(r["qualifier"], "")
-    geo = "" if r["geography"] == "global" else f" [{r['geography']}]"
-    return f"{r.get('policy_display', r['policy_label'])}{q}{geo}"
+    """The policy as last published (with earlier names, if it was renamed), bound, task and place."""
+    return series_label(r, r.get("policy_display", r["policy_label"]))
+
+
+def series_label(r: Row, name: str) -> str:
+    """A series name with every qualifier that changes what its numbers mean: bound
+    ('upper bound'), moderation task ('human moderation') and place ('US')."""
+    q = {"upper_bound": "upper bound", "lower_bound": "lower bound", "approx": "approx."}.get(r.get("qualifier") or "", "")
+    task = task_of(r.get("metric_label"))
+    geo = "" if r.get("geography") in (None, "global") else str(r["geography"])
+    extra = ", ".join(x for x in (q, task, geo) if x)
+    return f"{name} ({extra})" if extra else name
 
 
 def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure]:
@@ -48,20 +57,19 @@ def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure
             m = ctx.metrics[metric]
             pct = metric in PERCENT_METRICS
             lasts = [max(s, key=lambda r: r["period_end"]) for s in by_series.values() if len(s) >= 3]
-            last_period = max(r["period"] for r in lasts)
             src_title = ctx.sources[source_id]["short"]
-            unit = "" if pct else f" {sel[0]['unit_display']}"
-            parts = [f"{fmt.percent(r['value']) if pct else fmt.short(r['value'])}{unit if i == 0 else ''} "
-                     f"under '{_series_label(r)}'"
-                     for i, r in enumerate(sorted((r for r in lasts if r["period"] == last_period), key=lambda r: -r["value"]))]
-            takeaway = (f"In {last_period}, {name}'s own report ({src_title}) gives {m['name'].lower()} of "
-                        + "; ".join(parts) + ".")
+            w = ctx.writer
+            top = sorted((r for r in lasts if r["period_end"] == max(x["period_end"] for x in lasts)),
+                         key=lambda r: (-r["value"], _series_label(r)))
+            facts = {f"s{i}": w.fact(r) for i, r in enumerate(top)}
+            takeaway = w.sentences([Finding(
+                "levels", f"In {top[0]['period']}, {name}'s own report ({src_title}) gives {m['name'].lower()} of "
+                          + "; ".join(f"{{{k}}} under '{_series_label(top[i])}'" for i, k in enumerate(facts)), facts)])
             figs.append(line_figure(
                 ctx, id=f"{pid}-{source_id}-{metric}".replace("_", "-"), rows=[dict(r) for r in sel],
                 title=f"{name}: {m['name'].lower()} in the focus areas ({src_title})",
                 series_of=_series_label, y_title=f"{m['name']} ({sel[0]['unit_display']})",
-                y_format=".2~f" if pct else "~s", unit_word="" if pct else sel[0]["unit_display"],
-                value_fmt=fmt.percent if pct else fmt.count, takeaway=takeaway, y_zero=not pct,
+                y_format=".2~f" if pct else "~s", takeaway=takeaway, y_zero=not pct,
                 caveat=m["definition"],
                 events=events_for(ctx, sources=[source_id], platforms=[pid], areas=FOCUS),
             ))
@@ -86,13 +94,22 @@ def snapshot_chart(ctx: Ctx, pid: str, name: str, rows: list[Row], charted: set[
     if len(sel) < 2:
         return None
     period = sel[0]["period"]
-    top = max(sel, key=lambda r: r["value"])
+    w = ctx.writer
+    order = sorted(sel, key=lambda r: (r["metric_id"], -r["value"], r["policy_label"]))
+    firsts = {}
+    for r in order:  # per measure, the policy with the most (within one unit only)
+        firsts.setdefault(r["metric_id"], r)
+    facts = {f"m{i}": w.fact(r, style="count") for i, r in enumerate(firsts.values())}
+    takeaway = w.sentences([Finding(
+        "levels", f"In {period}, the largest figure of each kind in {name}'s report: "
+                  + "; ".join(f"{{{k}.n}} {f.row['metric_label']} under '{f.row['policy_label']}'" for k, f in facts.items()),
+        facts)])
     return bar_figure(
         ctx, id=f"{pid}-{source_id}-snapshot".replace("_", "-"), rows=sel,
         title=f"{name}, {period}: reports and actions in the focus areas ({ctx.sources[source_id]['short']})",
-        category_of=lambda r: f"{r['policy_label']}" + ("" if r["geography"] == "global" else f" [{r['geography']}]"),
+        category_of=lambda r: series_label(r, r["policy_label"]),
         color_of=lambda r: r["metric_label"], x_title="Count (as published: reports, accounts or posts)", x_format="~s",
-        takeaway=f"The largest figure is {top['metric_label']} for '{top['policy_label']}': {fmt.count(top['value'])}.",
+        takeaway=takeaway,
         caveat="The bars count different things (reports, accounts, posts); they cannot be divided into rates, and "
                "one period cannot show a trend.")
 
@@ -116,7 +133,7 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
         r["source"] = ctx.sources[r["source_id"]]["title"]
     return Figure(
         id=f"{pid}-latest".replace("_", "-"), title=f"{name}: latest published figure for each measure in the focus areas",
-        takeaway=latest_takeaway(ctx, name, sel), cites=[r for r in sel if r["value"] is not None][:1],
+        takeaway=(said := latest_takeaway(ctx, name, sel)).text, cites=list(said.rows),
         description="Table only.", rows=sel,
         columns=[Column("area", "Policy area"), Column("series", "Published policy: metric"), Column("period", "Period"),
                  Column("value_text", "Value", "value"), Column("unit", "Unit"), Column("source", "Source"),
@@ -127,28 +144,36 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
                "not in this table.")
 
 
-def latest_takeaway(ctx: Ctx, name: str, sel: list[Row]) -> str:
+def latest_takeaway(ctx: Ctx, name: str, sel: list[Row]) -> Written:
     """How many measures the latest-figures table holds, and the first one with a value."""
-    text = f"{len(sel)} measures from {len({r['source_id'] for r in sel})} source(s) give a latest figure for {name}"
+    n_src = len({r["source_id"] for r in sel})
+    count = (f"The table gives the latest figure of {fmt.plural(len(sel), 'measure')} about {name} from "
+             f"{fmt.plural(n_src, 'source')}")
     first = next((r for r in sel if r["value"] is not None), None)
     if first is None:
-        return text + ", none of them with a value."
-    return (text + f"; first in the table, for {first['area'].lower()}: {first['value_text']} {first['unit']} "
-            f"('{first['series']}', {first['period']}, {ctx.sources[first['source_id']]['short']}).")
+        return ctx.writer.write(Finding("tally", count + ", none of them with a value", {}))
+    return ctx.writer.write(Finding(
+        "level", count + f"; first, for {first['area'].lower()}: {{x}} ('{first['series']}', {{x.period}}, "
+                         f"{ctx.sources[first['source_id']]['short']})", {"x": ctx.writer.fact(first, style="count")}))
 
 
 def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:
     rows = ncmec_rows(ctx, [pid])
     if not rows:
         return None
-    last = rows[-1]
-    takeaway = f"NCMEC counted {fmt.count(last['value'])} CyberTipline reports from {name} in {last['period']}" + (
-        f", against {fmt.count(rows[-2]['value'])} in {rows[-2]['period']}." if len(rows) > 1 else ".")
+    w = ctx.writer
+    facts = {"last": w.fact(rows[-1], style="count", who=name)}
+    if len(rows) > 1:
+        facts["prev"] = w.fact(rows[-2], style="count", who=name)
+    takeaway = w.write(Finding(
+        "change" if len(rows) > 1 else "level",
+        "NCMEC counted {last.n} CyberTipline reports from {last.who} in {last.period}"
+        + (", against {prev.n} in {prev.period}" if len(rows) > 1 else ""), facts))
     fig = line_figure(
         ctx, id=f"{pid}-ncmec".replace("_", "-"), rows=rows,
         title=f"{name}: CyberTipline reports NCMEC received, by year",
         series_of=lambda r: name + (" (combined companies)" if r["combined"] else ""),
-        y_title="Reports received by NCMEC", y_format="~s", unit_word="reports", takeaway=takeaway,
+        y_title="Reports received by NCMEC", y_format="~s", takeaway=takeaway,
         caveat="NCMEC's count of reports from this company's lines (see 'As published'). More reports can mean more "
                "detection effort; 2019-2020 lines combine related companies and 2024 counts bundle duplicates.",
         events=events_for(ctx, sources=["ncmec_esp"], platforms=[pid], areas=["child_sexual_exploitation"]))
@@ -163,12 +188,15 @@ def tests_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | None
     for r in sel:
         r["series"] = f"{r['policy_label']}: {r['metric_label']}"
         r["test"] = r["doc_title"]
-    sel.sort(key=lambda r: (r["period_start"], r["series"]))
+    sel.sort(key=lambda r: (r["period_start"], r["series"], r["locator"]))
+    last = sel[-1]
+    said = ctx.writer.write(Finding(
+        "level", f"{fmt.plural(len(sel), 'figure')} from {fmt.plural(len({r['doc_title'] for r in sel}), 'independent test')} "
+                 f"or monitoring rounds of {name}; the latest, {{x.period}}: {{x}} ('{last['series']}', {last['test']})",
+        {"x": ctx.writer.fact(last, style="count")}))
     return Figure(
         id=f"{pid}-tests".replace("_", "-"), title=f"Independent tests and monitoring of {name}",
-        cites=sel[-1:], takeaway=(f"{len(sel)} figures from {len({r['doc_title'] for r in sel})} independent tests or monitoring rounds of "
-                  f"{name}; the latest, {sel[-1]['period']}: {sel[-1]['value_text']} {sel[-1]['unit']} ('{sel[-1]['series']}', "
-                  f"{sel[-1]['test']})."),
+        cites=list(said.rows), takeaway=said.text,
         description="Table only.", rows=sel,
         columns=[Column("test", "Test or monitoring round"), Column("series", "What was measured"),
                  Column("period", "Period"), Column("value_text", "Value", "value"), Column("unit", "Unit")],
@@ -189,8 +217,9 @@ def revisions_table(ctx: Ctx, pid: str, name: str, revisions: list[Row]) -> Figu
     top = rows[:10]
     return Figure(
         id=f"{pid}-revisions".replace("_", "-"), title=f"{name}: past figures changed by later editions (largest 10)",
-        cites=[], takeaway=f"{len(rows)} of {name}'s published figures changed from one edition to the next; the full list is on the "
-                 "Revisions page.",
+        cites=[], takeaway=ctx.writer.write(Finding(
+            "tally", f"{fmt.plural(len(rows), 'figure')} that {name} had published changed from one edition to the next; "
+                     "the full list is on the Revisions page", {})).text,
         description="Table only.", rows=top,
         columns=[Column("figure", "Figure"), Column("period", "Period"), Column("prev_edition", "Earlier edition"),
                  Column("prev_value_as_published", "Earlier value", "prev_value"), Column("edition", "Next edition"),

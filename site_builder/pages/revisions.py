@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from site_builder import fmt
 from site_builder.charts import base
-from site_builder.figures import ChartCall, Column, Figure, describe_series
+from site_builder.figures import ChartCall, Column, Figure
+from site_builder.findings import Finding
 from site_builder.pages.common import Ctx, Page, Row, source_refs
-from site_builder.pages.figs import slim
+from site_builder.pages.figs import describe, slim
 
 CSE = ["child_sexual_exploitation"]
 REVISION_COLUMNS = [
@@ -50,10 +51,12 @@ def by_edition(ctx: Ctx, source: str) -> Figure:
     top = max(rows, key=lambda r: r["changed"]) if rows else None
     quiet = [r["edition"] for r in rows if r["changed"] == 0]
     rounded = sum(r["rounded"] for r in rows)
-    takeaway = (f"{sum(r['changed'] for r in rows):,} figures changed between consecutive editions"
-                + (f" ({rounded:,} of them only rounded to fewer decimals)" if rounded else "")
-                + f"; the most ({top['changed']:,}) when the {top['edition']} edition replaced {top['prev_edition']}."
-                if top else "No figure changed.")
+    total = sum(r["changed"] for r in rows)
+    takeaway = ctx.writer.write(Finding(
+        "tally", f"{fmt.plural(total, 'figure')} changed between consecutive editions"
+                 + (f" ({rounded:,} of them only rounded to fewer decimals)" if rounded else "")
+                 + f"; the most ({top['changed']:,}) when the {top['edition']} edition replaced the {top['prev_edition']} "
+                   "edition", {}) if top else Finding("tally", "No figure changed", {})).text
     title = f"{name}: past figures changed in each new edition"
     chart = ChartCall(base.hbars, dict(rows=slim(rows, ["category", "value", "value_text"]), category="category",
                                        value="value", x_title="Figures changed", x_format="d", title=title,
@@ -95,17 +98,17 @@ def round_trip(ctx: Ctx) -> tuple[Figure | None, Row | None]:
             chunks[-1] = (chunks[-1][0], chunks[-1][1], r["edition"])
         else:
             chunks.append((r["value_as_published"], r["edition"], r["edition"]))
-    path = ", then ".join(f"{v} ({a} edition)" if a == b else f"{v} ({a}–{b} editions)" for v, a, b in chunks)
+    path = ", then ".join(f"{v} (the {a} edition)" if a == b else f"{v} (the {a} to {b} editions)" for v, a, b in chunks)
     period = fmt.period_iso(lead["period_start"], lead["period_end"])
     title = f"One quarter, re-published: Meta's {period} '{lead['policy_label']}' counts in each edition"
     chart = ChartCall(base.time_lines, dict(rows=slim(show, ["x", "value", "series"]), x="x", y="value",
                                             series="series", y_title="Pieces of content actioned", y_format="~s",
                                             title=title))
     fig = Figure(id="revisions-round-trip", title=title,
-                 takeaway=f"{lead['platform_label']}'s '{lead['policy_label']}' count for {period} read {path}.",
+                 takeaway=ctx.writer.write(Finding(
+                     "versus", f"{lead['platform_label']}'s '{lead['policy_label']}' count for {period} read {path}", {})).text,
                  description="Line chart; x axis: the edition (quarter of publication), y axis: the value the edition "
-                             "gave for the same past quarter. "
-                             + describe_series(show, series="series", period="period", value="value", fmt=fmt.count),
+                             "gave for the same past quarter. " + describe(ctx, show, "series", each="edition"),
                  rows=show, chart=chart,
                  columns=[Column("series", "Figure"), Column("period", "Edition"), Column("value_text", "Value", "value"),
                           Column("locator", "Where it was read")],
@@ -122,9 +125,10 @@ def largest(ctx: Ctx, source: str, rows: list[Row]) -> Figure | None:
     name = ctx.sources[source]["short"]
     return Figure(id=f"revisions-largest-{source}".replace("_", "-"),
                   title=f"{name}: the largest relative revisions of counts of 1,000 or more",
-                  takeaway=(f"The largest: {big[0]['figure']}, {big[0]['period']} ({big[0]['place']}), went from "
-                            f"{big[0]['prev_value_as_published']} ({big[0]['prev_edition']}) to "
-                            f"{big[0]['value_as_published']} ({big[0]['edition']})."),
+                  takeaway=ctx.writer.write(Finding(
+                      "versus", f"The largest: {big[0]['figure']}, {big[0]['period']} ({big[0]['place']}), went from "
+                                f"{big[0]['prev_value_as_published']} in the {big[0]['prev_edition']} edition to "
+                                f"{big[0]['value_as_published']} in the {big[0]['edition']} edition", {})).text,
                   description="Table only.", rows=big, columns=REVISION_COLUMNS, sources=source_refs(ctx, big))
 
 
@@ -132,8 +136,9 @@ def all_revisions(ctx: Ctx, source: str, rows: list[Row]) -> Figure:
     trips = sum(1 for r in rows if r["round_trip"])
     name = ctx.sources[source]["short"]
     return Figure(id=f"revisions-all-{source}".replace("_", "-"), title=f"{name}: every revision found",
-                  cites=[], takeaway=f"{len(rows):,} changes; {trips:,} of them belong to figures that later returned to a value "
-                           "they had before.",
+                  cites=[], takeaway=ctx.writer.write(Finding(
+                      "tally", f"{fmt.plural(len(rows), 'change')}; {trips:,} of them belong to figures that later returned to "
+                               "a value they had before", {})).text,
                   description="Table only.", rows=rows, columns=REVISION_COLUMNS, sources=source_refs(ctx, rows))
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from site_builder.pages.common import Ctx, Page, first_url
+from site_builder import docref, fmt
+from site_builder.pages.common import Ctx, Page
 
 
 def build(ctx: Ctx) -> list[Page]:
     releases = ctx.query("catalog_releases")
     for r in releases:
-        r["url"] = first_url(r["url"])
+        ref = docref.resolve(r["url"], title=r.get("title") or "")
+        r["url"], r["url_label"] = ref.url, ref.label
+        r["edition_end_text"] = fmt.date_text(r["edition_end"]) if r.get("edition_end") else ""
+        r["retrieved_text"] = fmt.date_text(r["first_ingested"]) if r.get("first_ingested") else ""
     by_source = []
     for sid, src in sorted(ctx.sources.items(), key=lambda kv: kv[1]["publisher"].lower()):
         rels = [r for r in releases if r["source_id"] == sid]
         if not rels:
             continue
-        by_source.append({**src, "url": first_url(src["url"]), "releases": rels,
+        ref = docref.resolve(src["url"])
+        by_source.append({**src, "url": ref.url, "url_label": ref.label, "url_text": src["url"] if not ref.url else "",
+                          "releases": rels,
                           "observations": sum(r["observations"] for r in rels)})
     return [Page(path="sources.md", title="Sources", template="pages/sources.md.j2", nav="About the data",
                  context={"sources": by_source, "n_releases": len(releases),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
+from site_builder.findings import Finding, Written
 from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, platforms_with_data, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure, with_definitions
 
@@ -71,10 +72,10 @@ def panels(ctx: Ctx, t: Topic, rows: list[Row], metric: str) -> Figure | None:
     for r in sel:
         if panel(r) not in lasts or r["period_end"] > lasts[panel(r)]["period_end"]:
             lasts[panel(r)] = r
-    pct = ctx.metrics[metric]["unit_kind"] == "percent"
-    value = (lambda r: fmt.percent(r["value"])) if pct else (lambda r: f"{fmt.short(r['value'])} {r['unit_display']}")
-    takeaway = "Latest: " + "; ".join(f"{r['platform_name']} '{r['policy_label']}' {value(r)} in {r['period']}"
-                                      for r in lasts.values()) + "."
+    w = ctx.writer
+    takeaway = w.sentences([Finding("tally", "Latest figure in each panel, each in its platform's own units", {})] + [
+        Finding("level", f"{r['platform_name']} '{r['policy_label']}': {{x}} in {{x.period}}", {"x": w.fact(r)})
+        for r in sorted(lasts.values(), key=lambda r: (r["platform_name"], r["policy_label"], r["geography"]))])
     words = PANEL_METRICS[metric]
     return facet_figure(
         ctx, id=f"{t.slug}-{metric.replace('_', '-')}", rows=sel, facet_of=panel,
@@ -91,16 +92,18 @@ def proactive(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
     if not sel:
         return None
     name_policies(sel)
-    parts = []
+    w = ctx.writer
+    parts = [Finding("tally", "Latest published share found before anyone reported it", {})]
     for name in sorted({r["platform_name"] for r in sel}):
         last = latest(sel, platform_name=name)
         if last:
-            parts.append(f"{name} {fmt.percent(last['value'])} ({last['period']}, '{last['policy_label']}')")
+            parts.append(Finding("level", f"{name}: {{x}} in {{x.period}} ('{last['policy_label']}')", {"x": w.fact(last)}))
+    takeaway = w.sentences(parts)
     return line_figure(
         ctx, id=f"{t.slug}-proactive", rows=sel, y_zero=False,
         title=f"{ctx.policy_areas[t.area]['name']}: share of removals found before anyone reported them",
         series_of=lambda r: f"{r['platform_name']}: {r['policy_display']}", y_title="Percent found proactively",
-        y_format=".0f", value_fmt=fmt.percent, takeaway="Latest published: " + "; ".join(parts) + ".",
+        y_format=".0f", takeaway=takeaway,
         caveat="A proactive rate is a share of what was removed, not of what exists.",
         events=events_for(ctx, sources=sorted({r["source_id"] for r in sel}), areas=t.areas))
 
@@ -121,22 +124,26 @@ def reports_vs_actions(ctx: Ctx, t: Topic, rows: list[Row]) -> list[Figure]:
         sel = list(one.values())
         if len(sel) < 2:
             continue
+        w = ctx.writer
         parts = []
         for key in sorted({(r["policy_key"], r["geography"]) for r in sel}):
             by = {r["metric_id"]: r for r in sel if (r["policy_key"], r["geography"]) == key}
             if "user_reports" in by and len(by) > 1:
+                facts = {"rep": w.fact(by["user_reports"], style="count")}
+                acts = [m for m in ("accounts_actioned", "content_actioned") if m in by]
+                facts.update({m: w.fact(by[m], style="count") for m in acts})
                 r0 = by["user_reports"]
-                where = "" if r0["geography"] == "global" else f" in {r0['geography']}"
-                acts = ", ".join(f"{fmt.count(by[m]['value'])} {by[m]['metric_label']}"
-                                 for m in ("accounts_actioned", "content_actioned") if m in by)
-                parts.append(f"'{r0['policy_label']}'{where}: {fmt.count(r0['value'])} user reports; {acts}")
+                parts.append(Finding(
+                    "pair", f"{r0['platform_name']}, '{r0['policy_label']}', {{rep.period}}: {{rep}}; "
+                            + ", ".join(f"{{{m}.n}} {by[m]['metric_label']}" for m in acts), facts))
         name = sel[0]["platform_name"]
+        takeaway = (w.sentences(parts) if parts else Written("As published.", ()))
         figures.append(bar_figure(
             ctx, id=f"{t.slug}-reports-actions-{source_id}".replace("_", "-"), rows=sel,
             title=f"{name}, {sel[0]['period']}: user reports next to actions ({ctx.policy_areas[t.area]['name'].lower()})",
             category_of=lambda r: r["policy_label"] + ("" if r["geography"] == "global" else f" [{r['geography']}]"),
             color_of=lambda r: r["metric_label"], x_title="Count as published", x_format="~s",
-            takeaway=f"{name} ({sel[0]['period']}): " + "; ".join(parts) + "." if parts else "As published.",
+            takeaway=takeaway,
             caveat="Reports, accounts and posts are different units: a report is not a violation and one account can "
                    "be reported many times, so no rate can be computed from these bars."))
     return figures
@@ -152,12 +159,16 @@ def tests(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         r["test"] = f"{r['policy_label']}, {r['period']}"
     pairs = {}
     for r in sel:
-        pairs.setdefault((r["test"], r["platform_label"]), {})[r["metric_id"]] = r["value"]
+        pairs.setdefault((r["test"], r["platform_label"]), {})[r["metric_id"]] = ctx.writer.fact(r, style="count")
     worst = [(k, v) for k, v in pairs.items() if "test_items_reported" in v and "test_items_actioned" in v]
-    worst.sort(key=lambda kv: kv[1]["test_items_actioned"] / kv[1]["test_items_reported"])
-    takeaway = ("In these tests platforms acted on a minority of the posts researchers reported; lowest: "
-                + "; ".join(f"{p} acted on {fmt.count(v['test_items_actioned'])} of {fmt.count(v['test_items_reported'])} "
-                            f"({k})" for (k, p), v in worst[:3]) + ".") if worst else ""
+    worst.sort(key=lambda kv: (kv[1]["test_items_actioned"].value / kv[1]["test_items_reported"].value, kv[0]))
+    facts = {}
+    for i, (_, v) in enumerate(worst[:3]):
+        facts[f"a{i}"], facts[f"r{i}"] = v["test_items_actioned"], v["test_items_reported"]
+    takeaway = ctx.writer.write(Finding(
+        "part_of", "In these tests platforms acted on a minority of the posts researchers reported; lowest: "
+                   + "; ".join(f"{p} acted on {{a{i}.n}} of {{r{i}.n}} ({k})" for i, ((k, p), _) in enumerate(worst[:3])),
+        facts)) if worst else Written("", ())
     return bar_figure(
         ctx, id=f"{t.slug}-tests", rows=sel,
         title=f"{ctx.policy_areas[t.area]['name']}: independent tests, posts reported and acted on",
@@ -173,14 +184,18 @@ def coc_rounds(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
     if not sel:
         return None
     allr = [r for r in sel if r["platform_id"] == "aggregate"]
-    first, last = (min(allr, key=lambda r: r["period_start"]), max(allr, key=lambda r: r["period_start"])) if allr else (None, None)
-    takeaway = (f"Across all signatories the removal rate of notified items went from {fmt.percent(first['value'])} "
-                f"({first['period']}) to {fmt.percent(last['value'])} ({last['period']})." if first else "")
+    first, last = (min(allr, key=lambda r: (r["period_start"], r["locator"])),
+                   max(allr, key=lambda r: (r["period_start"], r["locator"]))) if allr else (None, None)
+    w = ctx.writer
+    takeaway = w.write(Finding(
+        "change", "Across all signatories the share of notified items removed went from {a} in {a.period} to {b} in "
+                  "{b.period}", {"a": w.fact(first), "b": w.fact(last)},
+        caveat="each monitoring round used its own notifiers, countries and weeks")) if first else Written("", ())
     return line_figure(
         ctx, id=f"{t.slug}-eu-coc", rows=sel, y_zero=True,
         title="EU Code of Conduct monitoring: share of notified illegal hate speech removed",
         series_of=lambda r: r["platform_label"], y_title="Percent of notifications removed", y_format=".0f",
-        value_fmt=fmt.percent, takeaway=takeaway,
+        takeaway=takeaway,
         caveat="Each monitoring round uses its own notifiers, countries and weeks; figures for single companies in "
                "some rounds come from press summaries (see each row's source).",
         events=events_for(ctx, sources=[COC], areas=["hate_speech"]))
@@ -202,8 +217,9 @@ def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         r["source"] = ctx.sources[r["source_id"]]["short"]
     return Figure(
         id=f"{t.slug}-latest", title=f"{ctx.policy_areas[t.area]['name']}: every published measure, latest period",
-        cites=[], takeaway=f"{len(sel)} measures from {len({r['platform_name'] for r in sel})} platforms or groups and "
-                 f"{len({r['source_id'] for r in sel})} sources.",
+        cites=[], takeaway=ctx.writer.write(Finding(
+            "tally", f"{fmt.plural(len(sel), 'measure')} from {fmt.plural(len({r['platform_name'] for r in sel}), 'platform')} "
+                     f"or groups of platforms and {fmt.plural(len({r['source_id'] for r in sel}), 'source')}", {})).text,
         description="Table only.", rows=sel,
         columns=[Column("series", "Platform: policy: metric"), Column("period", "Period"),
                  Column("value_text", "Value", "value"), Column("unit", "Unit"), Column("source", "Source"),

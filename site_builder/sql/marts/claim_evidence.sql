@@ -34,8 +34,9 @@ figures AS (
         CASE p.source_kind WHEN 'ngo_test' THEN 1 WHEN 'regulator' THEN 2 WHEN 'regulator_database' THEN 3
              WHEN 'clearinghouse' THEN 4 WHEN 'platform_report' THEN 5 ELSE 6 END AS evidence_rank,
         p.source_id, p.source_short, p.release_id, p.platform_label, p.policy_label, p.metric_id, p.metric_label,
-        p.qualifier, p.period_start, p.period_end, p.geography, p.value_status, p.value, p.value_low, p.value_high,
+        p.qualifier, p.qualifier_word, p.period_start, p.period_end, p.geography, p.value_status, p.value, p.value_low, p.value_high,
         p.value_as_published, p.unit, p.unit_kind, p.unit_display, p.locator, p.source_url, p.source_title, p.note,
+        p.doc_number_url, p.doc_url AS doc_link, p.doc_kind, p.doc_label, p.doc_text, NULL AS date_precision,
         NULL AS finding_id, NULL AS finding_text, NULL AS finding_paraphrase_only, NULL::DATE AS finding_date,
         NULL AS finding_said_by
     FROM topics AS t
@@ -53,10 +54,11 @@ findings AS (
         CASE WHEN f.self_reported THEN 'self_reported_finding' ELSE 'audit_finding' END AS evidence_kind,
         CASE WHEN f.self_reported THEN 5 ELSE 2 END AS evidence_rank,
         NULL AS source_id, NULL AS source_short, NULL AS release_id, f.platform_label, f.policy_area_label AS policy_label,
-        NULL AS metric_id, NULL AS metric_label, NULL AS qualifier, f.date AS period_start, f.date AS period_end,
+        NULL AS metric_id, NULL AS metric_label, NULL AS qualifier, NULL AS qualifier_word, f.date AS period_start, f.date AS period_end,
         NULL AS geography, NULL AS value_status, NULL::DOUBLE AS value, NULL::DOUBLE AS value_low,
         NULL::DOUBLE AS value_high, NULL AS value_as_published, NULL AS unit, NULL AS unit_kind, NULL AS unit_display,
         f.locator, f.source_url, f.source_title, f.note,
+        f.doc_number_url, f.doc_url AS doc_link, f.doc_kind, f.doc_label, f.doc_text, f.date_precision,
         f.claim_id AS finding_id, coalesce(f.quote, f.paraphrase) AS finding_text,
         f.paraphrase_only AS finding_paraphrase_only, f.date AS finding_date, f.said_by AS finding_said_by
     FROM stg_claims AS c

@@ -7,8 +7,11 @@
 -- YouTube's, since NCMEC's Google line covers both), the platform ids of the NCMEC lines they
 -- are matched with (`ncmec_ids`), the years it applies and whether the two sides cover the same
 -- services (`like_for_like`). A platform without a rule is compared with the NCMEC lines of its
--- own id. Every line used is listed, with its value as published and where it was read:
--- `disclosure_parts` / `disclosure_lines` and `ncmec_parts` / `ncmec_lines`.
+-- own id. Every line used is listed, with its value as published, where it was read and the
+-- document its number links to: `disclosure_parts` / `disclosure_lines` and `ncmec_parts` /
+-- `ncmec_lines`. `disclosed_url` / `counted_url` (and their labels) are a side's document when
+-- all its lines name the same one (a year summed from two half-year reports has two: then
+-- none, and the release is shown).
 --
 -- A disclosure counts only when one source, label and period length covers all twelve
 -- months (two half-years, four quarters...); where several do, the publisher's own file wins,
@@ -25,7 +28,7 @@ WITH lines AS (
            year(s.period_start) AS year,
            date_diff('month', s.period_start, s.period_end) + 1 AS months,
            s.period_start, s.period_end, s.value, s.value_as_published, s.locator, s.release_id,
-           coalesce(s.source_url, '') AS url
+           coalesce(s.source_url, '') AS url, s.doc_number_url, s.doc_url, s.doc_label, s.doc_text
     FROM series AS s
     WHERE s.metric_id = 'ncmec_reports_disclosed' AND s.value IS NOT NULL AND s.platform_id IS NOT NULL
       AND year(s.period_start) = year(s.period_end) AND NOT s.conflict
@@ -36,7 +39,8 @@ full_years AS (
            list({'platform_id': platform_id, 'label': platform_label, 'source_id': source_id,
                  'period_start': period_start, 'period_end': period_end, 'value': value,
                  'value_as_published': value_as_published, 'locator': locator, 'release_id': release_id,
-                 'url': url} ORDER BY period_start) AS parts
+                 'url': url, 'doc_number_url': doc_number_url, 'doc_link': doc_url, 'doc_label': doc_label,
+                 'doc_text': doc_text} ORDER BY period_start) AS parts
     FROM lines
     GROUP BY ALL
     HAVING sum(months) = 12 AND count(DISTINCT period_start) = count(*)
@@ -143,14 +147,20 @@ SELECT
         AS disclosure_lines,
     array_to_string(list_transform(j.disclosure_parts, lambda p: p.locator), '; ') AS disclosed_locator,
     j.disclosure_parts[1].release_id AS disclosed_release_id,
-    coalesce(list_filter(list_transform(j.disclosure_parts, lambda p: p.url), lambda u: u <> '')[1], '') AS disclosed_url,
+    CASE WHEN len(list_distinct(list_transform(j.disclosure_parts, lambda p: coalesce(p.doc_number_url, '')))) = 1
+         THEN j.disclosure_parts[1].doc_number_url END AS disclosed_url,
+    CASE WHEN len(list_distinct(list_transform(j.disclosure_parts, lambda p: coalesce(p.doc_number_url, '')))) = 1
+         THEN j.disclosure_parts[1].doc_label END AS disclosed_label,
     list_distinct(list_transform(j.disclosure_parts, lambda p: p.source_id)) AS disclosure_source_ids,
     j.ncmec_parts,
     array_to_string(list_transform(j.ncmec_parts, lambda p: p.label || ': ' || p.value_as_published), '; ')
         AS ncmec_lines,
     array_to_string(list_transform(j.ncmec_parts, lambda p: p.locator), '; ') AS counted_locator,
     j.ncmec_parts[1].release_id AS counted_release_id,
-    coalesce(list_filter(list_transform(j.ncmec_parts, lambda p: p.url), lambda u: u <> '')[1], '') AS counted_url,
+    CASE WHEN len(list_distinct(list_transform(j.ncmec_parts, lambda p: coalesce(p.doc_number_url, '')))) = 1
+         THEN j.ncmec_parts[1].doc_number_url END AS counted_url,
+    CASE WHEN len(list_distinct(list_transform(j.ncmec_parts, lambda p: coalesce(p.doc_number_url, '')))) = 1
+         THEN j.ncmec_parts[1].doc_label END AS counted_label,
     j.combined AS ncmec_combined,
     j.diaphanous_counted
 FROM joined AS j

@@ -38,6 +38,7 @@ SELECT
     metric_label,
     any_value(metric_id) AS metric_id,
     any_value(qualifier) AS qualifier,
+    arg_min(qualifier_word, locator) AS qualifier_word,
     period_start,
     period_end,
     geography,
@@ -57,6 +58,11 @@ SELECT
     arg_min(source_url, locator) AS source_url,
     arg_min(source_title, locator) AS source_title,
     arg_min(note, locator) AS note,
+    arg_min(doc_url, locator) AS doc_url,
+    arg_min(doc_number_url, locator) AS doc_number_url,
+    arg_min(doc_kind, locator) AS doc_kind,
+    arg_min(doc_label, locator) AS doc_label,
+    arg_min(doc_text, locator) AS doc_text,
     count(*) AS n_lines,
     count(DISTINCT (value_status, value, value_low, value_high)) > 1 AS conflict
 FROM ranked

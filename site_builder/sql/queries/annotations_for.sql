@@ -1,6 +1,6 @@
 -- Annotations touching any of the given sources (and platforms / policy areas when
 -- given; NULL = any), optionally within a date window, oldest first.
-SELECT date, kind, label, text, source_url, platforms, policy_areas
+SELECT date, date_precision, kind, label, text, source_url, source_label, source_text, platforms, policy_areas
 FROM annotations
 WHERE (list_has_any(sources, CAST($sources AS VARCHAR[])) OR list_contains(sources, '*'))
   AND ($platforms IS NULL OR list_has_any(platforms, CAST($platforms AS VARCHAR[])) OR list_contains(platforms, '*'))

@@ -12,7 +12,9 @@ SELECT
     n.combined,
     n.locator,
     n.release_id,
-    coalesce(n.source_url, r.url) AS doc_url,
+    n.doc_number_url AS doc_url,
+    n.doc_label,
+    n.doc_text,
     coalesce(n.source_title, r.title) AS doc_title
 FROM ncmec_platform_year AS n
 JOIN platforms AS p USING (platform_id)

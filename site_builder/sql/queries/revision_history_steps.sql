@@ -3,7 +3,7 @@
 SELECT
     h.source_id, h.platform_label, coalesce(p.name, h.platform_label) AS platform_name, h.policy_key,
     h.policy_label, h.metric_label, h.period_start, h.period_end, h.max_value, h.min_value,
-    s.edition, s.release_id, s.value, s.value_status, s.value_as_published, s.locator, r.url AS doc_url,
+    s.edition, s.release_id, s.value, s.value_status, s.value_as_published, s.locator, r.doc_number_url AS doc_url, r.doc_label,
     r.edition_end
 FROM revision_histories AS h, unnest(h.steps) AS u(s)
 JOIN releases AS r ON r.release_id = s.release_id

@@ -11,7 +11,7 @@ SELECT
     count(*) FILTER (WHERE v.change_kind = 'revised down') AS revised_down,
     count(*) FILTER (WHERE v.change_kind = 'rounded') AS rounded,
     count(*) FILTER (WHERE v.change_kind NOT IN ('revised up', 'revised down', 'rounded')) AS other_changes,
-    any_value(r.url) AS doc_url,
+    any_value(r.doc_number_url) AS doc_url, any_value(r.doc_label) AS doc_label,
     any_value(r.file) AS file,
     any_value(pr.file) AS prev_file
 FROM edition_pairs AS e

@@ -5,8 +5,8 @@ SELECT
     v.*,
     coalesce(p.name, v.platform_label) AS platform_name,
     pa.name AS policy_area_name,
-    r.url AS doc_url,
-    pr.url AS prev_doc_url,
+    r.doc_number_url AS doc_url, r.doc_label,
+    pr.doc_number_url AS prev_doc_url, pr.doc_label AS prev_doc_label,
     coalesce(h.round_trip, false) AS round_trip
 FROM revisions AS v
 JOIN releases AS r ON r.release_id = v.release_id

@@ -22,6 +22,7 @@ SELECT
     m.name AS metric_name,
     s.metric_label,
     s.qualifier,
+    s.qualifier_word,
     s.period_start,
     s.period_end,
     s.geography,
@@ -34,7 +35,12 @@ SELECT
     s.unit_kind,
     s.unit_display,
     s.locator,
-    coalesce(s.source_url, r.url) AS doc_url,
+    -- the document the number links to (empty: see doc_text, and the release on the Sources page)
+    s.doc_number_url AS doc_url,
+    s.doc_url AS doc_link,
+    s.doc_kind,
+    s.doc_label,
+    s.doc_text,
     coalesce(s.source_title, r.title) AS doc_title,
     s.note
 FROM series AS s

@@ -1,7 +1,11 @@
 -- One row per published number (one line of data/observations/*.csv), typed, with the
 -- harmonised platform, policy area, metric and unit joined from data/taxonomy. Values of
 -- unit kind 'percent' are put on the 0-100 scale (TikTok publishes shares 0-1).
--- Nothing is filtered here: checks and marts decide.
+-- Nothing is filtered here: checks and marts decide. `doc_*` is the document the number
+-- links to (table doc_refs, rules in data/taxonomy/link_rules.csv): of several addresses
+-- the one for the row's own period, or none; `doc_number_url` is empty where no address may
+-- carry the number (homepage, landing page, truncated or inferred address, another period),
+-- `doc_label` is shown next to a secondary source's link and `doc_text` instead of a link.
 SELECT
     o.source_id,
     o.release_id,
@@ -19,6 +23,13 @@ SELECT
     ml.metric_key,
     ml.metric_id,
     coalesce(ml.qualifier, '') AS qualifier,
+    -- the word the value is printed with (data/taxonomy/value_qualifiers.csv): the one the
+    -- source printed ('more than 5.4 million', '<1'), else the metric's ('at most' for an
+    -- upper bound), else none
+    coalesce((SELECT min(q.word) FROM tax_value_qualifiers AS q
+              WHERE q.match = 'published' AND regexp_matches(o.value_as_published, q.pattern, 'i')),
+             (SELECT min(q.word) FROM tax_value_qualifiers AS q
+              WHERE q.match = 'qualifier' AND q.pattern = ml.qualifier), '') AS qualifier_word,
     TRY_CAST(o.period_start AS DATE) AS period_start,
     TRY_CAST(o.period_end AS DATE) AS period_end,
     o.geography,
@@ -38,6 +49,13 @@ SELECT
     nullif(o.retrieved_from, '') AS retrieved_from,
     nullif(o.note, '') AS note,
     r.url AS release_url,
+    d.doc_url,
+    d.doc_number_url,
+    d.doc_kind,
+    d.doc_label,
+    d.doc_text,
+    d.doc_addresses,
+    d.doc_choice,
     -- a number is shown only if it names its document (a link, or for curated rows at
     -- least a title) and the catalog does not hold it back (see releases.hold_back_note)
     (regexp_matches(coalesce(nullif(o.source_url, ''), r.url, ''), 'https?://')
@@ -56,4 +74,10 @@ LEFT JOIN tax_platform_labels AS pl ON pl.label = o.platform_label
 LEFT JOIN tax_policy_labels AS pol ON pol.source_id = o.source_id AND pol.label = o.policy_label
 LEFT JOIN tax_metric_labels AS ml ON ml.source_id = o.source_id AND ml.label = o.metric_label
 LEFT JOIN tax_units AS u ON u.unit = o.unit
+LEFT JOIN doc_refs AS d
+  ON d.field = coalesce(nullif(o.source_url, ''), r.url, '')
+ AND d.title = coalesce(nullif(o.source_title, ''), r.title, '')
+ AND d.note = coalesce(o.note, '')
+ AND d.period_start = CASE WHEN coalesce(o.source_url, '') = '' THEN '' ELSE coalesce(o.period_start, '') END
+ AND d.period_end = CASE WHEN coalesce(o.source_url, '') = '' THEN '' ELSE coalesce(o.period_end, '') END
 LEFT JOIN (SELECT DISTINCT label, geo_code, kind FROM tax_geographies) AS geo ON geo.label = o.geography
