@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from site_builder import fmt
+from site_builder import docref, fmt
 from site_builder.periods import month_end
 
 IN_SITE, ELSEWHERE, NOT_PUBLISHED, NOT_COLLECTED = ("in_site", "published_not_collected", "not_published",
@@ -28,14 +29,16 @@ UNCHECKED = "not checked whether published"
 @dataclass(frozen=True)
 class State:
     """What is known about one measure (or run of periods): ``state`` (one of the four above),
-    the periods it covers, and for a check where the figures are published (``url``, ``see``),
-    who checked and when (``basis``) and a note."""
+    the periods it covers, and for a check where the figures are published (``see``: its title;
+    ``url``: its address where the link rules let it be a link, with ``url_label`` the label the
+    rules want next to it), who checked and when (``basis``) and a note."""
 
     state: str
     periods: str = ""
     start: date | None = None
     see: str = ""
     url: str = ""
+    url_label: str = ""
     basis: str = ""
     note: str = ""
 
@@ -57,6 +60,8 @@ class State:
         detail = self.detail
         if self.state == ELSEWHERE and self.url:
             detail = f"see {self.see}, {self.url}" if self.see else f"see {self.url}"
+        if self.state == ELSEWHERE and self.url_label and self.url_label not in detail:
+            detail += f", {self.url_label}"
         return (self.label + (f": {self.periods}" if self.periods and with_periods else "")
                 + (f" ({detail})" if detail else ""))
 
@@ -91,8 +96,19 @@ def from_check(check: dict[str, Any], periods: str = "") -> State:
     start = check.get("period_start")
     if state == NOT_COLLECTED:
         return State(NOT_COLLECTED, periods, start, basis=UNCHECKED)
-    return State(state, periods, start, see=check.get("where_title") or "", url=check.get("where_url") or "",
+    url, url_label = _where(check.get("where_url") or "")
+    return State(state, periods, start, see=check.get("where_title") or "", url=url, url_label=url_label,
                  basis=check_basis(check) if state == NOT_PUBLISHED else "", note=check.get("note") or "")
+
+
+@cache
+def _where(address: str) -> tuple[str, str]:
+    """The address a check gives, as the link rules (data/taxonomy/link_rules.csv) allow it:
+    '' for a homepage or an address that may not be linked; and the label shown next to it."""
+    if not address:
+        return "", ""
+    ref = docref.resolve(address)
+    return ref.url, ref.label if ref.url else ""
 
 
 def gap_runs(gaps: list[dict[str, Any]], months: int) -> list[State]:
