@@ -87,7 +87,7 @@ def spans_figure(ctx: Ctx, rows: list[Row], major: set[str]) -> Figure:
     desc = "Span chart; each bar is a run of consecutive periods with a number in this site. " + " ".join(
         f"{r['platform_name']}, {r['metric_name']} ({r['source_short']}, {r['granularity']}, {r['cadence']}): "
         f"{r['first']} to {r['last']}, {r['periods']} of {r['expected_periods']} periods"
-        + (f"; not in this site: {r['missing_text']}" if r["missing"] else "") + "." for r in sel)
+        + "." + (f" Not in this site: {r['missing_text']}." if r["missing"] else "") for r in sel)
     return Figure(id="coverage-spans", title="Who reports what, and when", takeaway=takeaway, description=desc,
                   rows=table, chart=chart, cites=[],
                   columns=[Column("label", "Platform: measure (source, granularity)"), Column("period", "Periods"),

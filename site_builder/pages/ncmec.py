@@ -148,6 +148,12 @@ def _caveat(rows: list[Row], left_out: int) -> str:
         for r in rows:
             if not r["counted_in_total"]:
                 why.setdefault((r["platform_name"], count_text(r).removeprefix("not counted: ")), []).append(r["period"])
-        text += (f" {left_out} of the {len(rows)} rows are shown but not counted in the takeaway: "
-                 + "; ".join(f"{name} {', '.join(years)}: {reason}" for (name, reason), years in why.items()) + ".")
+        # one sentence per platform: a list of its years is not a comparison of figures across them
+        text += (f" {left_out} of the {len(rows)} rows are shown but not counted in the takeaway. "
+                 + " ".join(f"{name} {_years(years)}: {reason}." for (name, reason), years in why.items()))
     return text
+
+
+def _years(years: list[str]) -> str:
+    """'2021, 2022 and 2023'."""
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " and " + years[-1]
