@@ -10,8 +10,10 @@
 * ``metric_labels/<source_id>.csv``   a source's published metric label -> metric key (the same
                                       published measure across label drift), metric id, qualifier
 * ``units.csv``                       a published unit -> unit kind and the factor to the common scale
-* ``ncmec_matching.csv``              which NCMEC provider lines a company-wide disclosure covers
-                                      (default: the lines mapped to the same platform id)
+* ``ncmec_matching.csv``              per platform compared with NCMEC: whose disclosures are added up,
+                                      which NCMEC provider lines they are matched with, in which years,
+                                      whether both sides cover the same services, and the evidence
+                                      (default: its own disclosure against the lines of the same id)
 * ``claim_platforms.csv``, ``claim_areas.csv``  a statement's platform and policy area labels ->
                                       platform ids, policy area and the areas whose figures test it
 * ``claim_tests.csv``                 what kind of statement (pattern in its text) is tested by which
@@ -46,7 +48,8 @@ MAP_FILES = {
     "metrics": ["metric_id", "name", "unit_kind", "definition"],
     "metric_definitions": ["metric_id", "source_id", "definition", "comparable_group"],
     "units": ["unit", "unit_kind", "factor", "display"],
-    "ncmec_matching": ["platform_id", "ncmec_platform_ids", "note"],
+    "ncmec_matching": ["platform_id", "disclosure_platform_ids", "ncmec_platform_ids", "first_year", "last_year",
+                       "like_for_like", "note", "source"],
     "claim_platforms": ["label", "platform_ids"],
     "claim_areas": ["label", "policy_area", "evidence_areas"],
     "claim_tests": ["topic", "pattern", "metrics", "what_tests_it"],

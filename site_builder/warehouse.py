@@ -28,6 +28,9 @@ from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files
 from site_builder.textfile import first_record, header_problem, read_text
 
 ANNOTATION_COLUMNS = ["date", "date_precision", "sources", "platforms", "policy_areas", "kind", "label", "text", "source_url"]
+# data/coverage_checks.csv: what is known about periods this site holds no figure for
+COVERAGE_CHECK_COLUMNS = ["platform_id", "source_id", "policy_area", "metric_id", "period_start", "period_end",
+                          "state", "where_url", "where_title", "checked_on", "checked_by", "evidence", "note"]
 
 
 def _display(path: Path, data_dir: Path) -> str:
@@ -82,6 +85,12 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     else:
         con.execute("CREATE OR REPLACE TABLE raw_claims AS SELECT " +
                     ", ".join(f"NULL::VARCHAR AS {c}" for c in CLAIM_COLUMNS + ["obs_file"]) + " WHERE false")
+    checks_file = data_dir / "coverage_checks.csv"
+    if checks_file.exists():
+        _load_csv(con, "raw_coverage_checks", [checks_file], COVERAGE_CHECK_COLUMNS, data_dir)
+    else:
+        con.execute("CREATE OR REPLACE TABLE raw_coverage_checks AS SELECT " +
+                    ", ".join(f"NULL::VARCHAR AS {c}" for c in COVERAGE_CHECK_COLUMNS + ["obs_file"]) + " WHERE false")
     quarantine = sorted((data_dir / "quarantine").glob("*.csv"))
     if quarantine:
         _load_csv(con, "quarantined", quarantine, QUARANTINE_COLUMNS, data_dir)

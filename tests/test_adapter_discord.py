@@ -5,7 +5,6 @@ bad inputs, the two known publisher errors, and (in CI) every real file in
 import csv
 import io
 import re
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -124,23 +123,54 @@ July,5,,
 """
 
 
-def test_shifted_table_erratum_of_2023q3_is_quarantined(tmp_path):
+def test_shifted_table_of_2023q3_is_read_from_the_aligned_appeals_table():
+    """The fixture is in the 2023Q3 file's exact layout: Accounts Disabled printed one row down,
+    the Appeals table with the same figures aligned."""
+    quarantine: list = []
+    rows = parse(DC / "discord-2023-q3.csv", "2023Q3", quarantine)
+    assert quarantine == []
+    k = keyed(rows)
+    q = date(2023, 7, 1)
+    got = [(p, k[(p, "Accounts Disabled", q, "global")]) for p in
+           ("Child Safety", "Hateful Conduct", "Self-Harm Concerns", "Violent Extremism", "Total:")]
+    assert [(p, r.value, r.value_as_published, r.locator, r.unit) for p, r in got] == [
+        ("Child Safety", 60001, "60,001", "discord-2023-q3.csv line 32 column 2", "accounts"),
+        ("Hateful Conduct", 2002, "2,002", "discord-2023-q3.csv line 33 column 2", "accounts"),
+        ("Self-Harm Concerns", 1103, "1,103", "discord-2023-q3.csv line 34 column 2", "accounts"),
+        ("Violent Extremism", 703, "703", "discord-2023-q3.csv line 35 column 2", "accounts"),
+        ("Total:", 63809, "63,809", "discord-2023-q3.csv line 37 column 2", "accounts")]
+    for p, r in got:  # the same cells as the Appeals table's own figures
+        appeal = k[("Sum:" if p == "Total:" else p, "Appeals: Accounts Disabled", q, "global")]
+        assert (appeal.value, appeal.locator) == (r.value, r.locator)
+        assert "table (lines 13-19) is printed one row down" in r.note and "Appeals table" in r.note
+    assert not [r for r in rows if r.locator.split(" line ")[1].split(" ")[0] in {str(n) for n in range(13, 20)}]
+    # Warns 12, Accounts Disabled 5, NCMEC 12, Appeals 25, In-App Reports 3
+    assert len(rows) == 57
+    # the fix belongs to 2023Q3 only: in any other edition the same table stops ingest
+    with pytest.raises(InputError, match=r"line 13, column 2: unreadable value 'Accounts Disabled'"):
+        parse(DC / "discord-2023-q3.csv", "2023Q4")
+
+
+def test_shifted_table_without_the_same_figures_elsewhere_is_quarantined(tmp_path):
     f = tmp_path / "discord-2023-q3.csv"
     f.write_text(SHIFTED, encoding="utf-8")
     quarantine: list = []
     rows = parse(f, "2023Q3", quarantine)
     assert [(r.metric_label, r.value) for r in rows] == [("Media Reports", 5)]
     assert [x.locator.rsplit(" ", 1)[1] for x in quarantine] == ["4", "5", "6", "7", "8"]
-    assert all("shifted one row down" in x.reason for x in quarantine)
-    # the erratum belongs to 2023Q3 only: in any other edition the same table stops ingest
-    with pytest.raises(InputError, match=r"line 4, column 2: unreadable value 'Accounts Disabled'"):
-        parse(f, "2023Q4")
+    assert all("shifted one row down" in x.reason and "none can be read" in x.reason for x in quarantine)
+    # an aligned table that disagrees with the shifted cells is no proof either
+    f = _mutated(tmp_path, "discord-2023-q3.csv", 'Hateful Conduct,"2,002",400', 'Hateful Conduct,"2,003",400')
+    quarantine = []
+    rows = parse(f, "2023Q3", quarantine)
+    assert not [r for r in rows if r.metric_label == "Accounts Disabled"]
+    assert [x.locator.rsplit(" ", 1)[1] for x in quarantine] == [str(n) for n in range(13, 20)]
 
 
 def test_erratum_whose_symptom_is_gone_must_be_removed(tmp_path):
     f = tmp_path / "discord-2023-q3.csv"
     f.write_text(SHIFTED.replace("Child Safety,Accounts Disabled", 'Child Safety,"7"'), encoding="utf-8")
-    with pytest.raises(InputError, match="no longer shows; remove it from ERRATA"):
+    with pytest.raises(InputError, match="no longer shows; remove it from REALIGNED"):
         parse(f, "2023Q3")
 
 
@@ -207,8 +237,8 @@ def test_old_layout_bad_inputs(tmp_path):
 # ---- the real files --------------------------------------------------------------------
 
 REAL = {"2020H2": 12, "2021H1": 12, "2021H2": 12, "2022Q1": 8, "2022Q2": 8, "2022Q3": 12,
-        "2022Q4": 223, "2023Q1": 232, "2023Q2": 340, "2023Q3": 281, "2023Q4": 315}
-QUARANTINED = {"2022Q4": 3, "2023Q3": 15}
+        "2022Q4": 223, "2023Q1": 232, "2023Q2": 340, "2023Q3": 294, "2023Q4": 315}
+QUARANTINED = {"2022Q4": 3}
 
 
 def _real(raw_dir: Path, edition: str, quarantine: list | None = None):
@@ -270,14 +300,45 @@ def test_real_values_read_from_the_files(raw_dir):
     _, rows = _real(raw_dir, "2022Q4", quarantine)
     assert [x.content.split(",")[0] for x in quarantine] == ["January", "February", "March"]
     assert keyed(rows)[("NCMEC reports", "Media Reports", date(2022, 10, 1), "global")].value == 11520
-    # 2023Q3: the shifted Accounts Disabled table is set aside; Appeals still has the figures
-    quarantine = []
-    _, rows = _real(raw_dir, "2023Q3", quarantine)
-    assert not [r for r in rows if r.metric_label == "Accounts Disabled"]
-    assert keyed(rows)[("Child Safety", "Appeals: Accounts Disabled", date(2023, 7, 1), "global")].value == 128153
-    assert Counter(x.reason for x in quarantine).most_common(1)[0][1] == 15
+    # 2023Q3: the shifted Accounts Disabled table is read from the aligned Appeals table
+    _, rows = _real(raw_dir, "2023Q3")
+    assert keyed(rows)[("Child Safety", "Accounts Disabled", date(2023, 7, 1), "global")].value == 128153
     # 2023Q4: a header with a footnote mark and a title with an embedded line break
     _, rows = _real(raw_dir, "2023Q4")
     assert any(r.metric_label.endswith("Information Produced*") for r in rows)
     us = keyed(rows)[("Emergency Requests", "Emergency Requests: Requests", date(2023, 10, 1), "United States")]
     assert us.value == 114
+
+
+@pytest.mark.raw
+def test_real_2023q3_accounts_disabled_equal_the_aligned_appeals_table(raw_dir):
+    """Read independently of the adapter: the Appeals table's Accounts Disabled column of the
+    2023Q3 file, by policy; the recovered Accounts Disabled figures are exactly those cells, and
+    the shifted table prints the same numbers one row down."""
+    path, rows = _real(raw_dir, "2023Q3")
+    records = _records(path)
+    lines = sorted(records)
+    appeals = next(n for n in lines if records[n][:2] == ["Appeal Category", "Accounts Disabled"])
+    aligned = {}
+    for n in lines[lines.index(appeals) + 1:]:
+        label, value = records[n][0], records[n][1]
+        if label == "Sum:":
+            aligned["Total:"] = (value, n)
+            break
+        if label:
+            aligned[label] = (value, n)
+    got = {r.policy_label: (r.value_as_published, int(r.locator.split(" line ")[1].split()[0]))
+           for r in rows if r.metric_label == "Accounts Disabled"}
+    assert got == aligned and len(got) == 13
+    assert got["Child Safety"][0] == "128,153" and got["Total:"][0] == "260,461"
+    shifted = next(n for n in lines if records[n][:2] == ["Accounts Disabled Category", "Accounts Disabled"])
+    cells = [records[n][1] for n in lines[lines.index(shifted) + 1:lines.index(shifted) + 16] if records[n][1]]
+    assert cells[0] == "Accounts Disabled"  # the repeated header: the symptom
+    assert cells[1:] == [v for v, _ in aligned.values()]
+    # in every other edition with both tables, the Appeals column equals the Accounts Disabled table
+    for edition in ("2022Q4", "2023Q1", "2023Q2", "2023Q4"):
+        _, other = _real(raw_dir, edition)
+        table = {r.policy_label: r.value for r in other if r.metric_label == "Accounts Disabled"}
+        column = {("Total:" if r.policy_label == "Sum:" else r.policy_label): r.value
+                  for r in other if r.metric_label == "Appeals: Accounts Disabled"}
+        assert table == column, edition

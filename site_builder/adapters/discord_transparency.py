@@ -34,7 +34,12 @@ column C`` (the line where the CSV record starts).
 
 An unknown table title or column header, an unreadable value, a title quarter or month
 outside the edition raise InputError naming the file, line and column. Known publisher
-errors (``ERRATA``) are set aside in the quarantine instead, with the reason.
+errors (``ERRATA``) are set aside in the quarantine instead, with the reason. A table known
+to be shifted one row down (``REALIGNED``: 2023Q3 Accounts Disabled) is read from the table of
+the same file that prints the same figures aligned (the Appeals table's Accounts Disabled
+column): each figure keeps the shifted table's policy and metric, its locator points at the
+aligned cell and ``note`` says so; it is read only if the shifted cells are exactly the aligned
+figures one row down, and set aside otherwise.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -110,9 +115,24 @@ for _spec in TABLES.values():
 ERRATA: dict[tuple[str, str], str] = {
     ("2022Q4", "NCMEC"): "month name outside the edition's quarter: the 2022Q4 file labels its monthly rows "
                          "January-March although they sum to the October-December total it prints",
-    ("2023Q3", "Accounts Disabled"): "table shifted one row down: the first policy's value cell repeats the "
-                                     "header 'Accounts Disabled', so every figure sits beside the wrong policy "
-                                     "(the Appeals table gives the same figures correctly aligned)",
+}
+
+
+@dataclass(frozen=True)
+class Realigned:
+    """A table printed one row down (its first value cell repeats the column header, every
+    figure sits beside the policy above its own) whose figures table ``aligned`` of the same
+    file prints, correctly aligned, in column ``column``."""
+
+    reason: str
+    aligned: str
+    column: str
+
+
+REALIGNED: dict[tuple[str, str], Realigned] = {
+    ("2023Q3", "Accounts Disabled"): Realigned(
+        "table shifted one row down: the first policy's value cell repeats the header 'Accounts Disabled', so "
+        "every figure sits beside the wrong policy", aligned="Appeals", column="Accounts Disabled"),
 }
 
 
@@ -154,6 +174,7 @@ class _Parser:
         self.out: list[Observation] = []
         self.keys: dict[tuple, str] = {}
         self.negatives = Problems(display_path, "negative values (counts are never negative)")
+        self.shifted: list[tuple[str, Table, list[str], list[Record], Realigned]] = []
 
     def error(self, rec: Record, problem: str, col: int | None = None, **kw: object) -> InputError:
         cell = f"column {col}" if col else None
@@ -186,6 +207,8 @@ class _Parser:
                 raise self.error(rec, "expected a table title line", 1, got=",".join(rec.cells),
                                  expected="one of: " + ", ".join(TABLES))
         self.negatives.raise_if_any()
+        for shifted in self.shifted:
+            self.realign(*shifted)
         if not self.out:
             raise InputError(self.path, "no data rows", expected="at least one table with figures")
         return self.out
@@ -223,6 +246,12 @@ class _Parser:
         while end < len(self.recs) and not (self.recs[end].cells and self.is_title(end)):
             end += 1
         body = [r for r in self.recs[i + 1:end] if r.cells]
+        fix = REALIGNED.get((self.edition, title))
+        if fix:
+            if not (body and body[0].cells[1:2] == columns[:1]):
+                raise self.error(self.recs[i], f"known error no longer shows; remove it from REALIGNED: {fix.reason}")
+            self.shifted.append((title, spec, columns, body, fix))  # read once the aligned table is read
+            return end
         erratum = ERRATA.get((self.edition, title))
         if erratum and spec.rows != "month":
             if not any(v in columns for r in body for v in r.cells[1:]):
@@ -240,6 +269,32 @@ class _Parser:
         if erratum and len(self.quarantine) == set_aside:
             raise self.error(self.recs[i], f"known error no longer shows; remove it from ERRATA: {erratum}")
         return end
+
+    def realign(self, title: str, spec: Table, columns: list[str], body: list[Record], fix: Realigned) -> None:
+        """Read a table printed one row down from the aligned copy of its figures: its value
+        cells (the first, a repeated header, aside) must be the aligned table's figures for its
+        policies, in order, then its total; otherwise none can be read and the lines are set aside."""
+        source = metric_label(fix.aligned, fix.column)
+        aligned = {o.policy_label: o for o in self.out if o.metric_label == source}
+        labels = [r.cells[0] for r in body if r.cells[0]]
+        names = [x for x in labels if x not in TOTAL_LABELS] + [x for x in labels if x in TOTAL_LABELS][:1]
+        totals = [o for o in aligned.values() if o.policy_label in TOTAL_LABELS]
+        want = [aligned.get(x) if x not in TOTAL_LABELS else (totals[0] if len(totals) == 1 else None) for x in names]
+        shifted = [r.cells[1] for r in body[1:] if len(r.cells) > 1 and r.cells[1]]
+        if None in want or [o.value_as_published for o in want if o] != shifted:
+            for r in body:
+                self.set_aside(r, f"{fix.reason}; the {fix.aligned} table does not print the same figures, so "
+                                  "none can be read")
+            return
+        note = (f"the {title} table (lines {body[0].line}-{body[-1].last}) is printed one row down; this figure is "
+                f"read from the {fix.aligned} table's {fix.column} column, which prints the same figures aligned")
+        for name, o in zip(names, want):
+            metric = metric_label(title, columns[0])
+            key = (name, metric, o.period_start, o.period_end, o.geography)
+            if key in self.keys:
+                raise self.error(body[0], f"second value for {' / '.join(map(str, key))} (also at {self.keys[key]})", 2)
+            self.keys[key] = o.locator
+            self.out.append(replace(o, policy_label=name, metric_label=metric, unit=spec.columns[columns[0]], note=note))
 
     def row(self, rec: Record, title: str, spec: Table, columns: list[str], totals: dict[str, float],
             erratum: str | None) -> dict[str, float]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from site_builder import fmt
 from site_builder.charts import base
 from site_builder.figures import ChartCall, Column, Figure
-from site_builder.pages.common import Ctx, Row, source_refs
+from site_builder.findings import Finding
+from site_builder.pages.common import Ctx, Row, short_name, source_refs
 
 NCMEC_COLUMNS = [Column("series", "Platform"), Column("period", "Year"), Column("value_text", "Reports", "value"),
                  Column("value_as_published", "As published (NCMEC line: count)"),
@@ -33,12 +34,38 @@ RECON_COLUMNS = [
     Column("disclosed_text", "Reports the platform says it sent", "value"),
     Column("counted_text", "Reports NCMEC counted", "counted_value"),
     Column("difference_text", "Difference", "num"), Column("ratio_text", "Ratio", "num"),
-    Column("counted_lines", "NCMEC lines matched"), Column("check", "Cross-check"),
+    Column("disclosure_text", "Platform figures added up"), Column("ncmec_text", "NCMEC lines added up"),
+    Column("count_text", "In the count"), Column("check", "Cross-check and matching"),
 ]
+CLOSE, FAR = (0.95, 1.05), (0.8, 1.25)
+
+
+def disclosure_text(parts: list[Row]) -> str:
+    """'Google 2020H1: 112,595; Google 2020H2: 246,325; YouTube 2020H1: 69,961; …'"""
+    return "; ".join(f"{p['label']} {fmt.period(p['period_start'], p['period_end'])}: {fmt.count(p['value'])}"
+                     for p in parts)
+
+
+def count_text(r: Row) -> str:
+    """Whether the row stands in the takeaway's count, and if not, why."""
+    if r["counted_in_total"]:
+        return "counted"
+    if r["not_counted_reason"] == "not_like_for_like":
+        return "not counted: the two sides are not known to cover the same services"
+    return f"not counted: already counted in the {r['covered_by_name']} row"
+
+
+def _part_refs(parts: list[Row]) -> list[Row]:
+    """The published lines of one side as rows for the source list (release, document)."""
+    return [{"release_id": p["release_id"], "doc_link": p["doc_link"], "doc_label": p["doc_label"],
+             "doc_text": p["doc_text"], "doc_title": ""} for p in parts]
 
 
 def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, title: str) -> Figure | None:
-    """What platforms say they reported to NCMEC next to what NCMEC counted, per year."""
+    """What platforms say they reported to NCMEC next to what NCMEC counted, per year. The
+    takeaway counts only the rows that stand in the count (mart reconciliation,
+    ``counted_in_total``): a row repeating another (Twitch within Amazon) or comparing sides that
+    do not cover the same services is shown, labelled, but neither counted nor quoted."""
     rows = ctx.query("reconciliation_rows", platforms=platforms)
     if not rows:
         return None
@@ -51,7 +78,10 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["counted_text"] = fmt.count(r["counted"])
         r["difference_text"] = f"{r['difference']:+,.0f}"
         r["ratio_text"] = f"{r['ratio']:.2f}"
-        # each count links to its own document, chosen for its year (mart reconciliation), or to its release
+        r["disclosure_text"] = disclosure_text(r["disclosure_parts"])
+        r["ncmec_text"] = "; ".join(f"{p['label']}: {fmt.count(p['value'])}" for p in r["ncmec_parts"])
+        r["count_text"] = count_text(r)
+        # each count links to its own document (mart reconciliation: the one all its lines name), or to its release
         r["doc_url"] = r["doc_link"] = r["disclosed_url"] or ""
         r["doc_label"] = r["disclosed_label"] or ""
         r["locator"] = r["disclosed_locator"]
@@ -67,33 +97,73 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["check"] = ("" if dc is None else "Diaphanous matched the same NCMEC count" if abs(dc - r["counted"]) < 0.5
                       else f"Diaphanous matched NCMEC lines totalling {fmt.count(dc)}")
         if r["matching_note"]:
-            r["check"] = (r["check"] + "; " if r["check"] else "") + r["matching_note"]
-    far = sorted((r for r in rows if r["ratio"] and (r["ratio"] < 0.8 or r["ratio"] > 1.25)),
+            r["check"] = (r["check"] + ". " if r["check"] else "") + r["matching_note"]
+    counted = [r for r in rows if r["counted_in_total"]]
+    far = sorted((r for r in counted if r["ratio"] and not FAR[0] <= r["ratio"] <= FAR[1]),
                  key=lambda r: abs(r["difference"]), reverse=True)
-    close = sum(1 for r in rows if r["ratio"] and 0.95 <= r["ratio"] <= 1.05)
-    takeaway = (f"In {close} of {len(rows)} platform-years the two counts are within 5% of each other"
-                + ("; the largest gaps: " + "; ".join(f"{r['platform_name']} {r['year']} said {fmt.short(r['disclosed'])}, "
-                                                       f"NCMEC counted {fmt.short(r['counted'])}" for r in far[:3])
-                   if far else "") + ".")
+    close = sum(1 for r in counted if r["ratio"] and CLOSE[0] <= r["ratio"] <= CLOSE[1])
+    w = ctx.writer
+
+    def gaps(picked: list[Row], lead: str) -> Finding:
+        """Each row's two counts of the same year, each a fact linked to its own document."""
+        facts, parts = {}, []
+        for i, r in enumerate(picked):
+            facts[f"s{i}"] = w.fact({**r, **r["linked"][0]}, unit="reports", who=r["platform_name"])
+            facts[f"g{i}"] = w.fact({**r, **r["linked"][1]}, unit="reports", who="NCMEC")
+            parts.append(f"{short_name(r['platform_name'])} said it sent {{s{i}.n}} reports to NCMEC in {r['year']} "
+                         f"and NCMEC counted {{g{i}.n}}")
+        return Finding("pair", lead + "; ".join(parts), facts)
+
+    if len(counted) == 1:  # one comparison: its two numbers, each linked
+        far = counted
+        takeaway = w.write(gaps(counted, "")).text
+    elif counted:
+        lead = Finding("tally", f"In {close} of {len(counted)} platform-years the two counts are within 5% of each other", {})
+        takeaway = w.sentences([lead, gaps(far[:3], "The largest gap: " if len(far) == 1 else "The largest gaps: ")
+                                if far else None]).text
+    else:
+        takeaway = w.write(Finding("tally", "None of these rows is counted as a comparison of its own: "
+                                   + count_text(rows[0]).removeprefix("not counted: "), {})).text
     fig = Figure(
         id=fig_id, title=title, takeaway=takeaway, cites=far[:3],
         description="Dot chart of the ratio of the reports a platform says it sent to NCMEC to the reports NCMEC "
                     "counted from it, per year (1.0 = the same number, log scale). " + " ".join(
                         f"{r['platform_name']} {r['year']}: {r['disclosed_text']} said, {r['counted_text']} counted "
-                        f"(ratio {r['ratio_text']})." for r in rows),
+                        f"(ratio {r['ratio_text']}{'' if r['counted_in_total'] else '; ' + r['count_text']})."
+                        for r in rows),
         rows=rows, columns=RECON_COLUMNS,
-        sources=source_refs(ctx, rows) + source_refs(ctx, [{**r, "release_id": r["counted_release_id"],
-                                                            "doc_link": r["counted_url"], "doc_label": r["counted_label"],
-                                                            "doc_text": "", "doc_title": ""}
-                                                           for r in rows]),
+        sources=source_refs(ctx, [p for r in rows for p in _part_refs(r["disclosure_parts"])])
+        + source_refs(ctx, [p for r in rows for p in _part_refs(r["ncmec_parts"])]),
         chart=ChartCall(base.dots, dict(rows=[{"series": r["period"], "category": r["platform_name"],
                                                "value": r["ratio"]} for r in rows],
                                         category="category", value="value", series="series",
                                         x_title="Reports the platform says it sent ÷ reports NCMEC counted (log scale)",
                                         x_format=".2~f", title=title, reference=1.0)),
-        caveat="The ratio divides two counts of the same reports made by two parties (the platform's disclosure and "
-               "NCMEC's count), which is why it is shown; it is not a measure of enforcement. Platforms count per "
-               "reporting period and what they call a report; NCMEC counts per calendar year and, from 2024, bundles "
-               "duplicates. Quarterly or half-yearly disclosures are summed to calendar years only when they cover all "
-               "twelve months.")
+        caveat=_caveat(rows, len(rows) - len(counted)))
     return fig
+
+
+def _caveat(rows: list[Row], left_out: int) -> str:
+    """What the ratio is, what each row adds up, and which rows the takeaway leaves out and why."""
+    text = ("The ratio divides two counts of the same reports made by two parties (the platform's disclosure and "
+            "NCMEC's count), which is why it is shown; it is not a measure of enforcement. Platforms count per "
+            "reporting period and what they call a report; NCMEC counts per calendar year and, from 2024, bundles "
+            "duplicates. Quarterly or half-yearly disclosures are summed to calendar years only when they cover all "
+            "twelve months.")
+    if any(len(r["disclosure_ids"]) > 1 or len(r["ncmec_ids"]) > 1 for r in rows):
+        text += (" Where a company's figure or NCMEC's count is split across several lines, each row adds up the "
+                 "lines that cover the same services; the table lists them.")
+    if left_out:
+        why: dict[tuple[str, str], list[str]] = {}
+        for r in rows:
+            if not r["counted_in_total"]:
+                why.setdefault((r["platform_name"], count_text(r).removeprefix("not counted: ")), []).append(r["period"])
+        # one sentence per platform: a list of its years is not a comparison of figures across them
+        text += (f" {left_out} of the {len(rows)} rows are shown but not counted in the takeaway. "
+                 + " ".join(f"{name} {_years(years)}: {reason}." for (name, reason), years in why.items()))
+    return text
+
+
+def _years(years: list[str]) -> str:
+    """'2021, 2022 and 2023'."""
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " and " + years[-1]

@@ -10,6 +10,7 @@ from site_builder.figures import Column, Figure
 from site_builder.findings import Finding, Written, task_of
 from site_builder.pages.claims import claim_blocks
 from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, short_name, source_refs, worldwide
+from site_builder.pages.coverage_states import IN_SITE, State, applicable, cell_states, platform_wide
 from site_builder.pages.figs import bar_figure, events_for, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
 
@@ -248,8 +249,11 @@ def revisions_table(ctx: Ctx, pid: str, name: str, revisions: list[Row]) -> Figu
         sources=source_refs(ctx, top))
 
 
-def gaps(ctx: Ctx, rows: list[Row]) -> list[dict]:
-    """Focus area x core metric: which are published (with periods and sources) and which are not."""
+def gaps(ctx: Ctx, rows: list[Row], pid: str, checks: list[Row]) -> list[dict]:
+    """Focus area x core metric: what is known about each (pages/coverage_states.py): the
+    periods and sources of the figures in this site, else what the recorded checks
+    (data/coverage_checks.csv) say, else 'not collected here' (nobody checked whether it was
+    published). Never 'not published' without a check that says so."""
     grid = []
     for area in [a for a in FOCUS if a in ctx.policy_areas]:
         cells = []
@@ -258,12 +262,14 @@ def gaps(ctx: Ctx, rows: list[Row]) -> list[dict]:
             if sel:
                 first = min(r["period_start"] for r in sel)
                 last = max(r["period_end"] for r in sel)
-                cells.append({"metric": ctx.metrics[metric]["name"], "reported": True,
-                              "text": f"{fmt.period_iso(first, min(r['period_end'] for r in sel if r['period_start'] == first))}"
-                                      f" to {fmt.period_iso(max(r['period_start'] for r in sel if r['period_end'] == last), last)}",
-                              "sources": sorted({r["source_id"] for r in sel})})
+                span = fmt.span_text(
+                    fmt.period_iso(first, min(r["period_end"] for r in sel if r["period_start"] == first)),
+                    fmt.period_iso(max(r["period_start"] for r in sel if r["period_end"] == last), last))
+                sources = ", ".join(sorted({ctx.sources[r["source_id"]]["short"] for r in sel}))
+                states = [State(IN_SITE, span, basis=sources)]
             else:
-                cells.append({"metric": ctx.metrics[metric]["name"], "reported": False, "text": "not found", "sources": []})
+                states = cell_states(applicable(checks, pid, metric, area))
+            cells.append({"metric": ctx.metrics[metric]["name"], "states": states})
         grid.append({"area": ctx.policy_areas[area]["name"], "cells": cells})
     return grid
 
@@ -271,6 +277,7 @@ def gaps(ctx: Ctx, rows: list[Row]) -> list[dict]:
 def build(ctx: Ctx) -> list[Page]:
     pages = []
     revisions = ctx.query("revisions_list", source_id="meta_cser")
+    checks = ctx.query("coverage_checks_list")
     counts = {r["platform_id"]: r["n"] for r in ctx.rows(
         "SELECT platform_id, count(*) AS n FROM series WHERE platform_id IS NOT NULL AND NOT conflict GROUP BY ALL ORDER BY ALL")}
     for pid, n in sorted(counts.items()):
@@ -296,7 +303,8 @@ def build(ctx: Ctx) -> list[Page]:
             nav="Platforms" if n >= MAJOR_MIN_POINTS else "Platforms/More",
             context={"platform": p, "n_points": len(rows), "sources": [ctx.sources[s] for s in sources],
                      "claims": claim_blocks(ctx, [pid]),
-                     "span": span, "figs": figures, "gaps": gaps(ctx, rows),
+                     "span": span, "figs": figures, "gaps": gaps(ctx, rows, pid, checks),
+                     "gaps_checked": platform_wide(checks, pid),
                      "latest_any": latest(rows)},
             figures=figures))
     return pages

@@ -2,7 +2,8 @@
 -- granularity (global, country, region, language) and a cadence (calendar months,
 -- quarters, half-years or years; anything else, such as a test's window, is 'irregular'):
 -- the first and last period with a published number, how many periods have one, the
--- periods missing between the first and the last, and the runs of consecutive periods.
+-- periods missing between the first and the last, the runs of consecutive periods and the
+-- start of every period with a number (`period_starts`; mart coverage_gaps lists the others).
 -- Built from the values that stand (mart series): a figure the publisher dropped from its
 -- latest edition does not count as reported.
 WITH pts AS (
@@ -53,7 +54,8 @@ SELECT
     CASE WHEN n.months > 0
          THEN CAST(date_diff('month', min(n.period_start), max(n.period_start)) / n.months AS INTEGER) + 1
          ELSE count(*) END AS expected_periods,
-    r.runs
+    r.runs,
+    list(n.period_start ORDER BY n.period_start) AS period_starts
 FROM numbered AS n
 JOIN runs AS r USING (source_id, platform, metric_id, granularity, months)
 GROUP BY n.source_id, n.platform, n.metric_id, n.granularity, n.months, r.runs
