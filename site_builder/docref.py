@@ -328,9 +328,12 @@ def resolve(text: str | None, *, title: str = "", note: str = "", start: date | 
                   text=_unlinked_text(title, when, kind, named or rule, urls, how), addresses=tuple(urls), choice=how)
 
 
+_FILE_NAME = re.compile(r"\s+[\w.-]+\.(?:csv|pdf|xlsx|xls|json|zip|txt)$", re.I)
+
+
 def _unlinked_text(title: str, when: str, kind: str, rule: Rule | None, urls: list[str], how: str) -> str:
     """What the reader is told where no link may be shown (or none fits the row's period)."""
-    head = title.strip()
+    head = _FILE_NAME.sub("", title.strip())  # a release title that ends in its file name
     if rule and rule.publication and rule.publication.lower() not in head.lower():
         head = f"{rule.publication}, ‘{head}’" if head else rule.publication
     if when and when.lower() not in head.lower():

@@ -43,11 +43,13 @@ def ident(value: str) -> Markup:
     return Markup(value)
 
 
-_PATHISH = re.compile(r"(?<![\w/])((?:data|site_builder|curated|tests)/[\w./-]+|[\w-]+\.(?:csv|sql|json|yaml))")
+# file paths, file names and column or value names (snake_case) in engineers' text
+_PATHISH = re.compile(r"(?<![\w/])((?:data|site_builder|curated|tests)/[\w./-]+|[\w-]+\.(?:csv|sql|json|yaml)"
+                      r"|[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b)")
 
 
 def code_paths(text: str) -> Markup:
-    """Escape a text and set the file paths and file names in it as code (engineers' text)."""
+    """Escape a text and set the file paths, file names and column names in it as code (engineers' text)."""
     out, last = [], 0
     for m in _PATHISH.finditer(str(text)):
         out += [escape(str(text)[last:m.start()]), Markup("<code>{}</code>").format(m.group(1))]

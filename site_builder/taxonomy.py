@@ -58,6 +58,7 @@ MAP_FILES = {
                "source_url"],
     "geo_names": ["geo_code", "name"],
     "label_names": ["label", "name", "source"],
+    "note_rewrites": ["pattern", "replacement", "why"],
     "value_qualifiers": ["match", "pattern", "word"],
     "link_kinds": ["kind", "rank", "href", "numbers", "what"],
     "link_rules": ["applies_to", "pattern", "kind", "publication", "label", "covers"],

@@ -48,8 +48,10 @@ def _check_header(path: Path, expected: list[str], data_dir: Path) -> None:
 
 
 def _load_csv(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path], columns: list[str],
-              data_dir: Path) -> None:
-    """Create ``table`` from CSV files with exactly ``columns`` (all text) plus ``obs_file``."""
+              data_dir: Path, numbered: bool = False) -> None:
+    """Create ``table`` from CSV files with exactly ``columns`` (all text) plus ``obs_file``;
+    ``numbered`` adds ``line``, the record's line in its file (header = line 1; one file, read
+    in order: DuckDB keeps insertion order), fixed here so no later step depends on row order."""
     for p in paths:
         _check_header(p, columns, data_dir)
     cols = {c: "VARCHAR" for c in columns}
@@ -64,6 +66,10 @@ def _load_csv(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path], col
     except duckdb.Error as exc:
         names = ", ".join(_display(p, data_dir) for p in paths[:3])
         raise BuildError(f"cannot read {names}: {str(exc).splitlines()[0]}") from exc
+    if numbered:
+        if len(paths) != 1:
+            raise BuildError(f"{table}: line numbers need exactly one file, got {len(paths)}")
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT row_number() OVER () + 1 AS line, * FROM {table}")
 
 
 def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
@@ -87,9 +93,9 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
                     ", ".join(f"NULL::VARCHAR AS {c}" for c in CLAIM_COLUMNS + ["obs_file"]) + " WHERE false")
     checks_file = data_dir / "coverage_checks.csv"
     if checks_file.exists():
-        _load_csv(con, "raw_coverage_checks", [checks_file], COVERAGE_CHECK_COLUMNS, data_dir)
+        _load_csv(con, "raw_coverage_checks", [checks_file], COVERAGE_CHECK_COLUMNS, data_dir, numbered=True)
     else:
-        con.execute("CREATE OR REPLACE TABLE raw_coverage_checks AS SELECT " +
+        con.execute("CREATE OR REPLACE TABLE raw_coverage_checks AS SELECT NULL::BIGINT AS line, " +
                     ", ".join(f"NULL::VARCHAR AS {c}" for c in COVERAGE_CHECK_COLUMNS + ["obs_file"]) + " WHERE false")
     quarantine = sorted((data_dir / "quarantine").glob("*.csv"))
     if quarantine:

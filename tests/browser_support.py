@@ -166,6 +166,9 @@ FIGURES_JS = """async () => {
   const loaded = img => img.complete ? Promise.resolve() : new Promise(done => {
     img.addEventListener('load', done, {once: true}); img.addEventListener('error', done, {once: true});
     setTimeout(done, 15000); });
+  // a reader opens the folded parts (descriptions, sources, data tables): <details> needs no
+  // script, so opening them is what a click does; everything below is measured open
+  for (const d of document.querySelectorAll('details:not([open])')) d.open = true;
   const charts = [];
   for (const img of document.querySelectorAll('img.pew-chart')) {
     img.scrollIntoView({block: 'center'});

@@ -267,6 +267,7 @@ def test_keyboard_focus_is_visible(browser, site):
             if in_content >= 40:
                 break
         wrap = page.locator(".pew-table-wrap").first
+        wrap.evaluate("el => { const d = el.closest('details'); if (d) d.open = true; }")  # a folded data table
         wrap.focus()
         outline = wrap.evaluate("el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]")
         assert outline[0] != "none" and outline[1] != "0px", outline

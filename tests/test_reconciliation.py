@@ -171,5 +171,5 @@ def test_one_comparison_is_quoted_with_its_two_numbers(build):
     _, con = build(halves("Google", 2021, 287368, 334215) + halves("YouTube", 2021, 124773, 123963),
                    [ncmec_line("Google", 2021, 875783)])
     fig = reconciliation_figure(Ctx(con), ["youtube"], "recon", "Reports to NCMEC")
-    assert fig.takeaway == "Google said it sent 870,319 reports to NCMEC in 2021; NCMEC counted 875,783."
+    assert fig.takeaway == "Google said it sent 870,319 reports to NCMEC in 2021 and NCMEC counted 875,783."
     assert [r["platform_id"] for r in fig.cites] == ["google"]

@@ -65,8 +65,9 @@ def test_quoted_statements_appear_verbatim_with_date_and_link(built_site):
         # linked, or (an address the link rules do not accept: inferred, homepage) named with its title
         assert c["source_url"].split()[0] in fb or (c["source_title"] in fb and (
             "address inferred" in fb or "not recorded" in fb)), c["claim_id"]
-    # the platform page opens with what the platform says, before its figures
-    assert fb.find("pew-claim") < fb.find("pew-figure")
+    # the platform page opens with what its charts show ("In brief"), then the charts, then what
+    # the platform says (folded per policy area), each statement with the evidence that tests it
+    assert 0 < fb.find("pew-headlines") < fb.find("pew-figure") < fb.find("pew-claim")
 
 
 def test_source_text_is_escaped(built_site):
@@ -90,9 +91,20 @@ def test_policy_changes_are_annotations_on_that_platforms_charts(built_site):
 
 
 def _headlines(text: str) -> list[str]:
+    """The headline sentences of a page: the home page's own, or, where the "In brief" list names
+    the page's charts (each title links to its chart), the takeaway of each chart it names — the
+    sentence with the numbers a reporter quotes, one click from the headline."""
     block = re.search(r'<ul class="pew-headlines">(.*?)</ul>', text, flags=re.S)
     assert block, "page has headlines"
-    return re.findall(r"<li><p>(.*?)</p>", block.group(1), flags=re.S)
+    own = re.findall(r"<li><p>(.*?)</p>", block.group(1), flags=re.S)
+    named = re.findall(r'<li><a href="#([\w-]+)">', block.group(1))
+    takeaways = []
+    for fig_id in named:
+        fig = re.search(r'<figure class="pew-figure" id="' + re.escape(fig_id) + r'".*?<span class="pew-takeaway">(.*?)</span></figcaption>',
+                        text, flags=re.S)
+        assert fig, f"the headline links to #{fig_id}, which is not a chart on the page"
+        takeaways.append(fig.group(1))
+    return own + takeaways
 
 
 def test_every_number_in_a_headline_links_to_the_publishers_document(built_site):

@@ -9,7 +9,7 @@ from typing import Any
 
 from site_builder import fmt
 from site_builder.findings import policy_name
-from site_builder.pages.common import Ctx, Row
+from site_builder.pages.common import Ctx, Row, readable, reader_note
 
 INDEPENDENT_KINDS = {"ngo_test", "regulator", "regulator_database", "audit_finding"}
 OWN_KINDS = {"platform_report", "self_reported_finding"}
@@ -17,12 +17,17 @@ KIND_NAMES = {"rule": "Rule", "commitment": "Commitment", "policy_change": "Poli
               "regulatory_obligation": "Obligation it is under", "audit_finding": "Finding"}
 
 
+def named(ctx: Ctx, label: str) -> str:
+    """A published label with the codes it quotes given their names (data/taxonomy/label_names.csv)."""
+    return ctx.label_names.get(label or "") or readable(label or "", ctx.label_names)
+
+
 def _figure_item(ctx: Ctx, e: Row) -> dict[str, Any]:
     start, end = e["period_start"], e["period_end"]
     fact = ctx.writer.fact({**e, "period": fmt.period(start, end)}, style="count")
     return {
         "type": "figure",
-        "label": f"{e['platform_label']}: {policy_name(e['policy_label'])}: {e['metric_label']}",
+        "label": ": ".join(named(ctx, x) for x in (e["platform_label"], policy_name(e["policy_label"]), e["metric_label"])),
         # the number with its bound, task and place ('5,175,233 (in the United States)'); the unit follows
         "value_text": fact.number() + (f" ({fact.place()})" if fact.place() else ""),
         "unit": "" if e["unit_display"] == "%" else e["unit_display"] or e["unit"],  # '97.8%', not '97.8% %'
@@ -60,10 +65,11 @@ def doc_fields(r: Row) -> dict[str, str]:
             "doc_text": "" if url else (r.get("doc_text") or "")}
 
 
-def statement_fields(c: Row) -> dict[str, Any]:
+def statement_fields(ctx: Ctx, c: Row) -> dict[str, Any]:
     """A statement row (stg_claims) with what the statement partial shows: kind, its date
-    with ISO dates in words and Open Terms Archive captures named as such, and its link."""
-    return {**c, "kind_name": KIND_NAMES[c["kind"]],
+    with ISO dates in words and Open Terms Archive captures named as such, its link and the
+    curator's note as readers see it."""
+    return {**c, "note": reader_note(c.get("note"), ctx.note_rules), "kind_name": KIND_NAMES[c["kind"]],
             "date_text": fmt.dates_in_words(c["date_as_published"]) or "date not captured", **doc_fields(c)}
 
 
@@ -78,7 +84,7 @@ def claim_blocks(ctx: Ctx, platform_ids: list[str]) -> list[dict[str, Any]]:
         ev = evidence[(c["claim_id"], c["platform_id"])]
         items = [_finding_item(e) if e["evidence_type"] == "finding" else _figure_item(ctx, e) for e in ev]
         blocks.append({
-            **statement_fields(c),
+            **statement_fields(ctx, c),
             "independent": [i for i in items if i["kind"] in INDEPENDENT_KINDS],
             "own": [i for i in items if i["kind"] in OWN_KINDS],
             "other": [i for i in items if i["kind"] not in INDEPENDENT_KINDS | OWN_KINDS],

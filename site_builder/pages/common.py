@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from site_builder import docref, fmt, settings
+from site_builder.errors import BuildError
 from site_builder.figures import Figure, SourceItem, SourceRef
 from site_builder.findings import Break, Writer
 
@@ -73,6 +74,8 @@ class Ctx:
                                         for r in self.rows("SELECT * FROM tax_geo_names ORDER BY geo_code")})
         # published codes (DSA enumeration keys) -> the names readers see
         self.label_names = {r["label"]: r["name"] for r in self.rows("SELECT label, name FROM tax_label_names ORDER BY label")}
+        # curators' notes as readers see them: instructions to curators dropped, tags named
+        self.note_rules = [_note_rule(r) for r in self.rows("SELECT * FROM tax_note_rewrites ORDER BY ALL")]
         # the selections (``points`` filters) read since the last figure took them, for messages
         self._pending: list[str] = []
         self._last_selection = ""
@@ -130,6 +133,22 @@ def midpoint(start: date, end: date) -> date:
 
 
 _CODE = re.compile(r"\b[A-Z]{2,}(?:_[A-Z0-9]+)+\b")
+
+
+def _note_rule(r: Row) -> tuple[re.Pattern[str], str]:
+    try:
+        return re.compile(r["pattern"]), r["replacement"] or ""
+    except re.error as exc:
+        raise BuildError(f"data/taxonomy/note_rewrites.csv: pattern {r['pattern']!r} is not a regular expression "
+                         f"({exc})") from exc
+
+
+def reader_note(note: str | None, rules: list[tuple[re.Pattern[str], str]]) -> str:
+    """A curator's note on a statement as readers see it (data/taxonomy/note_rewrites.csv)."""
+    text = note or ""
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text.strip()
 
 
 def readable(text: str, names: dict[str, str]) -> str:

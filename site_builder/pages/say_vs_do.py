@@ -46,7 +46,7 @@ def build(ctx: Ctx) -> list[Page]:
     by_key = {(r["platform_id"], r["policy_area"]): r for r in rows}
     matrix = [{"platform": ctx.platforms[pid], "platform_id": pid, "cells": [by_key.get((pid, a)) for a in AREAS]}
               for pid in platform_ids]
-    unplaced = [{**statement_fields(c), "area": area_name(ctx, c["policy_area"])} for c in ctx.query("claims_unplaced")]
+    unplaced = [{**statement_fields(ctx, c), "area": area_name(ctx, c["policy_area"])} for c in ctx.query("claims_unplaced")]
     return [Page(path="say-vs-do.md", title="Say vs do", template="pages/say_vs_do.md.j2", nav="",
                  context={"rows": rows, "untested": untested, "n_statements": len(blocks),
                           "unplaced": unplaced,

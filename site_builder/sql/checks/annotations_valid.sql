@@ -16,7 +16,7 @@ problems AS (
         WHEN date IS NULL THEN 'unreadable date; expected YYYY-MM-DD'
         WHEN kind NOT IN ('policy_change', 'methodology_change', 'data_issue', 'reporting_break')
             THEN 'unknown kind ''' || kind || '''; expected policy_change, methodology_change, data_issue or reporting_break'
-        WHEN NOT regexp_matches(coalesce(source_field, ''), '^https?://') THEN 'source_url is not an http(s) URL'
+        WHEN NOT regexp_matches(coalesce(source_field, ''), '^https?://') THEN 'source_url is not an http or https URL'
         WHEN coalesce(date_precision, '') NOT IN ('day', 'month', 'quarter', 'half', 'year')
             THEN 'unknown date_precision ''' || coalesce(date_precision, '') || '''; expected day, month, quarter, half or year'
         WHEN coalesce(label, '') = '' OR coalesce(text, '') = '' THEN 'empty label or text'

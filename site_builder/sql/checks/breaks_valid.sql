@@ -15,7 +15,7 @@ problems AS (
         WHEN until IS NOT NULL AND (TRY_CAST(until AS DATE) IS NULL OR TRY_CAST(until AS DATE) < TRY_CAST(date AS DATE))
             THEN 'unreadable until date ''' || until || '''; expected YYYY-MM-DD on or after date'
         WHEN coalesce(caveat, '') = '' OR coalesce(label, '') = '' THEN 'empty label or caveat'
-        WHEN NOT regexp_matches(coalesce(source_url, ''), '^https?://') THEN 'source_url is not an http(s) URL'
+        WHEN NOT regexp_matches(coalesce(source_url, ''), '^https?://') THEN 'source_url is not an http or https URL'
         WHEN count(*) OVER (PARTITION BY break_id) > 1 THEN 'break_id ''' || break_id || ''' is not unique'
     END AS problem
     FROM b

@@ -1,6 +1,6 @@
 -- data/coverage_checks.csv: known platform, source, policy area ('*' allowed) and metric
 -- ('*' allowed); ISO dates with the end on or after the start; a state of 'published' or
--- 'not_published'; an http(s) address where one is given; who checked and the evidence; a
+-- 'not_published'; an http or https address where one is given; who checked and the evidence; a
 -- checked_on date that parses when given; no two checks of different states for the same
 -- platform, source, area, metric and period; and no 'not_published' for a period this site
 -- holds a figure for (the check would contradict a published number).
@@ -24,7 +24,7 @@ UNION ALL
 SELECT obs_file, 'line ' || line, 'state ''' || coalesce(state, '') || ''' is not published or not_published'
 FROM coverage_checks WHERE state IS NULL OR state NOT IN ('published', 'not_published')
 UNION ALL
-SELECT obs_file, 'line ' || line, 'where_url ''' || where_url || ''' is not an http(s) address'
+SELECT obs_file, 'line ' || line, 'where_url ''' || where_url || ''' is not an http or https address'
 FROM coverage_checks WHERE where_url <> '' AND NOT regexp_matches(where_url, '^https?://[^\s]+$')
 UNION ALL
 SELECT obs_file, 'line ' || line, 'a check needs checked_by (who or what established it) and its evidence'
@@ -40,7 +40,7 @@ FROM coverage_checks AS a JOIN coverage_checks AS b
  AND a.period_start <= b.period_end AND b.period_start <= a.period_end
 UNION ALL
 SELECT c.obs_file, 'line ' || c.line,
-       'says not published, but this site holds ' || any_value(s.value_as_published) || ' at ' || min(s.locator)
+       'says not published, but this site holds ' || arg_min(s.value_as_published, s.locator) || ' at ' || min(s.locator)
 FROM coverage_checks AS c
 JOIN series AS s
   ON s.platform_id = c.platform_id AND s.source_id = c.source_id AND s.value IS NOT NULL AND NOT s.conflict

@@ -9,7 +9,8 @@ WITH rules AS (
            TRY_CAST(last_year AS INTEGER) AS last_year, like_for_like, note, source,
            string_split(disclosure_platform_ids, ';') AS disclosure_ids,
            string_split(ncmec_platform_ids, ';') AS ncmec_ids,
-           first_year AS first_text, last_year AS last_text, row_number() OVER () AS rn
+           first_year AS first_text, last_year AS last_text, row_number() OVER (ORDER BY platform_id, first_year, last_year, disclosure_platform_ids,
+                                              ncmec_platform_ids, like_for_like, note, source) AS rn
     FROM tax_ncmec_matching
 )
 SELECT obs_file AS file, platform_id AS locator, 'unknown platform id ''' || id || '''' AS problem

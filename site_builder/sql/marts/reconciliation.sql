@@ -77,8 +77,8 @@ disclosure_side AS (
            flatten(list(d.parts ORDER BY d.platform_id <> c.platform_id, d.platform_id)) AS disclosure_parts
     FROM comparisons AS c
     JOIN disclosed AS d ON d.year = c.year AND list_contains(c.disclosure_ids, d.platform_id)
-    GROUP BY c.platform_id, c.year
-    HAVING count(*) = len(any_value(c.disclosure_ids))
+    GROUP BY c.platform_id, c.year, c.disclosure_ids
+    HAVING count(*) = len(c.disclosure_ids)
 ),
 ncmec_side AS (
     SELECT c.platform_id, c.year, sum(n.value) AS counted, bool_or(n.combined) AS combined,

@@ -9,7 +9,7 @@
 -- checks/coverage_checks_valid.sql.
 SELECT
     obs_file,
-    row_number() OVER () + 1 AS line,
+    line,
     platform_id,
     source_id,
     coalesce(policy_area, '*') AS policy_area,
