@@ -117,6 +117,9 @@ class Figure:
     cites: list[Row] | None = None
     # what the rows were selected from (source, measures, filters), named when a chart has none
     data: str = ""
+    # what the quote text gives as the data's period when the rows' periods are not it (a
+    # figure followed across editions: '2020Q2, as printed in the 2020Q2 to 2024Q2 editions')
+    data_period: str = ""
     # filled when rendered: file URLs, image size, the takeaway with linked numbers, the quote
     assets: dict[str, str] = field(default_factory=dict)
     size: tuple[int, int] = (0, 0)

@@ -114,8 +114,20 @@ class Fact:
         parts = [p for p in (self.task, f"in {self.geography}" if self.geography else "") if p]
         return ", ".join(parts)
 
+    def unit_text(self) -> str:
+        """The unit as it follows this number: singular for exactly one ('1 report')."""
+        if self.unit in ("", "%"):
+            return ""
+        if self.value == 1 and self.status == "reported" and not self.qualifier:
+            if self.unit.startswith("pieces of "):
+                return "piece of " + self.unit.removeprefix("pieces of ")
+            words = self.unit.split(" ")
+            if words[-1].endswith("s") and not words[-1].endswith("ss"):
+                return " ".join(words[:-1] + [words[-1][:-1]])
+        return self.unit
+
     def full(self) -> str:
-        unit = "" if self.unit in ("", "%") else f" {self.unit}"
+        unit = f" {self.unit_text()}" if self.unit_text() else ""
         place = self.place()
         return f"{self.number()}{unit}" + (f" ({place})" if place else "")
 
@@ -144,6 +156,15 @@ TOTAL_LABELS = {"ALL": "all policies combined", "ALL categories": "all categorie
 def policy_name(label: str | None) -> str:
     """A published policy label as a reader should see it ('ALL' is the total of all policies)."""
     return TOTAL_LABELS.get(label or "", label or "")
+
+
+_BOUND_NOTE = re.compile(r"\s*\((?:more than|approx\.?|about|at least|at most|lower bound|upper bound)\)", re.I)
+
+
+def plain_label(label: str | None) -> str:
+    """A published metric label without the bound it notes in brackets ('videos removed (more
+    than)' -> 'videos removed'): the fact's qualifier already says 'more than' once."""
+    return _BOUND_NOTE.sub("", label or "").strip()
 
 
 def task_of(metric_label: str | None) -> str:
@@ -246,8 +267,8 @@ class Writer:
         sentence: a second number of the same place does not repeat it."""
         place = f.place()
         said = placed is not None and place in placed
-        if placed is not None and place:
-            placed.add(place)
+        if placed is not None and place and attr in (None, "n"):
+            placed.add(place)  # only a number says its place: '{x.period}' or '{x.who}' do not
         if attr == "n":
             return f.number() + (f" ({place})" if place and not said else "")
         if attr == "period":
@@ -255,9 +276,9 @@ class Writer:
         if attr == "who":
             return f.who
         if attr == "unit":
-            return "" if f.unit == "%" else f.unit
+            return f.unit_text()
         if said:
-            unit = "" if f.unit in ("", "%") else f" {f.unit}"
+            unit = f" {f.unit_text()}" if f.unit_text() else ""
             return f"{f.number()}{unit}"
         return f.full()
 
@@ -325,14 +346,15 @@ class Writer:
 
     def trend(self, subject: str, facts: Sequence[Fact]) -> Finding | None:
         """What a series did, as a chart title states it, within its latest stretch between
-        breaks that has two or more values: rose (from the period before), fell from its peak,
+        breaks (None unless that stretch has two or more values): rose (from the period before), fell from its peak,
         rose from its low, or stayed within a band. ``subject`` names the series in words
         ('Facebook's removals under 'Child Endangerment: Sexual Exploitation''). None when no
         stretch has two values."""
-        stretches = [seg for _, seg in self.segments([f for f in facts if f.value is not None]) if len(seg) >= 2]
-        if not stretches:
+        segs = self.segments([f for f in facts if f.value is not None])
+        # only the latest stretch: a trend that ends before the latest value is stale
+        if not segs or len(segs[-1][1]) < 2:
             return None
-        seg = stretches[-1]
+        seg = segs[-1][1]
         last, prev = seg[-1], seg[-2]
         hi = max(seg, key=lambda f: (f.value or 0, f.end or date.min))
         lo = min(seg, key=lambda f: (f.value or 0, f.end or date.min))
@@ -341,6 +363,11 @@ class Writer:
         if hi is last and p_ > 0 and v >= 1.25 * p_:
             return Finding("change", f"{subject} rose {growth(v / p_)} from {{prev.n}} in {{prev.period}} to {{last.n}} "
                                      "in {last.period}", fs)
+        if hi is not last and lo is not last and (lo.end or date.min) > (hi.end or date.min) and low > 0 \
+                and v >= 1.25 * low and v <= 0.8 * h:
+            # fell from a peak to a low and has been rising since: both moves are the story
+            return Finding("change", f"{subject} rose to {{last.n}} in {{last.period}} from a low of {{lo.n}} in "
+                                     "{lo.period}, after falling from a peak of {hi.n} in {hi.period}", fs)
         if hi is not last and v <= 0.8 * h:
             return Finding("change", f"{subject} fell to {{last.n}} in {{last.period}} from a peak of {{hi.n}} in "
                                      "{hi.period}", fs)
@@ -393,7 +420,7 @@ def growth(ratio: float) -> str:
         return f"by {round((ratio - 1) * 100)}%"
     n = round(ratio)
     words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
-    base = f"{words[n]}fold" if n in words else f"{n} times over"
+    base = f"{words[n]}fold" if n in words else f"{n}-fold"
     if abs(ratio - n) < 0.05:
         return base
     return ("nearly " if ratio < n else "more than ") + base

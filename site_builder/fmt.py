@@ -77,10 +77,22 @@ def figure(row: dict, style: str = "count") -> str:
                  word=row.get("qualifier_word"), style=style, published=row.get("value_as_published") or "")
 
 
-def period(start: date, end: date) -> str:
+APPROXIMATE = re.compile(r"\b(?:window|dates?|period|start date|end date)\s+(?:is\s+|are\s+)?approximate\b", re.I)
+
+
+# a curator's note that the dates are when the study was published, not when it ran
+PUBLICATION_DATE = re.compile(r"\bperiod\s*=\s*publication (?:month|date)\b", re.I)
+
+
+def period(start: date, end: date, approximate: bool = False) -> str:
     """A period as the site writes it: 2021Q2, 2020H1 and 2023 as publishers write them;
     otherwise in words, never more precise than the dates: 'December 2016', '1 June 2017',
-    'February 2022 to March 2022', '2018 to 2020', '1 March 2021 to 14 April 2021'."""
+    'February 2022 to March 2022', '2018 to 2020', '1 March 2021 to 14 April 2021'. A window
+    its source gives only roughly is written to the month and says so: 'March 2023 to June
+    2023 (approximate dates)'."""
+    if approximate:
+        first, last = date_text(start, "month"), date_text(end, "month")
+        return (first if first == last else f"{first} to {last}") + " (approximate dates)"
     label = period_label(start, end)
     if " to " not in label and not re.fullmatch(r"[A-Z][a-z]{2} \d{4}", label):
         return label

@@ -96,7 +96,7 @@ def prepare_quotes(page: Page, site: dict[str, Any]) -> None:
     url = page_url(page, site)
     for fig in page.figures:
         fig.takeaway_html = link_numbers(fig.takeaway, fig.rows if fig.cites is None else fig.cites, page.root)
-        fig.quote = quote_text(fig.takeaway, fig.sources, f"{url}#{fig.id}", data_period(fig.rows))
+        fig.quote = quote_text(fig.takeaway, fig.sources, f"{url}#{fig.id}", fig.data_period or data_period(fig.rows))
 
 
 def render_markdown(page: Page, docs_dir: Path, env: jinja2.Environment, site: dict[str, Any]) -> None:

@@ -49,7 +49,8 @@ SOURCE_ID = "ncmec_esp"
 POLICY_LABEL = "CyberTipline reports by ESP"
 UNIT = "reports"
 
-LINE_TOLERANCE = 2.0  # points: words whose tops differ by less are on one text line
+LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one text line (pdfplumber's own
+# y_tolerance, so a line number here is the line number of the page's extract_text())
 CELL_GAP = 15.0  # points: a wider horizontal gap between two words starts a new cell
 WRAP_FACTOR = 0.9  # lines closer than this share of the usual row pitch belong to one entry
 

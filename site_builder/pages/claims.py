@@ -4,6 +4,7 @@ how independent they are, plus the measures no source publishes for it."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -41,13 +42,29 @@ def _figure_item(ctx: Ctx, e: Row) -> dict[str, Any]:
     }
 
 
+# 'eSafety Commissioner (as summarised by newsweek.nyc)': the words are the summary's, not the body's
+_SUMMARISED = re.compile(r"^(?P<who>.+?)\s*\(as (?:summarised|summarized|reported) by (?P<by>[^)]+)\)\s*$")
+
+
+def said_by(text: str | None) -> tuple[str, bool]:
+    """Who the quoted words are by, and whether they are a secondary source's: a finding
+    'as summarised by' a publication quotes that publication's words about the finding,
+    so they are attributed to it ('newsweek.nyc, summarising eSafety Commissioner')."""
+    m = _SUMMARISED.match(text or "")
+    if not m:
+        return text or "", False
+    return f"{m['by'].strip()}, summarising {m['who'].strip()}", True
+
+
 def _finding_item(e: Row) -> dict[str, Any]:
+    who, secondary = said_by(e["finding_said_by"])
     return {
         "type": "finding",
         "text": e["finding_text"],
         "paraphrase_only": bool(e["finding_paraphrase_only"]),
         "date": fmt.date_text(e["finding_date"], e["date_precision"]) or "date not captured",
-        "said_by": e["finding_said_by"],
+        "said_by": who,
+        "secondary": secondary,
         **doc_fields(e),
         "doc_title": e["source_title"],
         "locator": e["locator"],

@@ -16,7 +16,7 @@ import duckdb
 from site_builder import docref, fmt, settings
 from site_builder.errors import BuildError
 from site_builder.figures import Figure, SourceItem, SourceRef
-from site_builder.findings import Break, Writer
+from site_builder.findings import Break, Writer, task_of
 
 Row = dict[str, Any]
 SERIES_FILTERS = ("source_id", "platforms", "policy_areas", "policy_keys", "metrics", "geography")
@@ -99,7 +99,11 @@ class Ctx:
         self._pending.append("series points where " + (", ".join(
             f"{k} = {'/'.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
             for k, v in params.items() if v is not None) or "any"))
-        return [enrich(r, self.label_names) for r in self.query("series_points", **params)]
+        rows = self.query("series_points", **params)
+        # a window a curator marks approximate on one row of a study is approximate for every
+        # row of the same study and window
+        rough = {_window(r) for r in rows if fmt.APPROXIMATE.search(r.get("note") or "")}
+        return [enrich(r, self.label_names, approximate=_window(r) in rough) for r in rows]
 
     def selection(self) -> str:
         """The ``points`` selections read since the previous call (else the previous answer):
@@ -156,7 +160,11 @@ def readable(text: str, names: dict[str, str]) -> str:
     return _CODE.sub(lambda m: names.get(m.group(0), m.group(0)), text or "")
 
 
-def enrich(r: Row, names: dict[str, str] | None = None) -> Row:
+def _window(r: Row) -> tuple:
+    return (r.get("release_id"), r.get("source_title"), r["period_start"], r["period_end"])
+
+
+def enrich(r: Row, names: dict[str, str] | None = None, approximate: bool = False) -> Row:
     """Add display fields to a series row: period label, x position, formatted value, link.
     A policy or metric label published as a code (a DSA enumeration key) gets its name;
     the code stays in ``policy_label_as_published`` / ``metric_label_as_published``."""
@@ -166,7 +174,13 @@ def enrich(r: Row, names: dict[str, str] | None = None) -> Row:
         if named != (r.get(k) or ""):
             r[f"{k}_as_published"] = r[k]
             r[k] = named
-    r["period"] = fmt.period(r["period_start"], r["period_end"])
+    # a curator's note that the window is approximate ('study window approximate') keeps the
+    # period to the month
+    # period to the month; a period that is the publication date says so
+    note = r.get("note") or ""
+    r["period"] = fmt.period(r["period_start"], r["period_end"], approximate or bool(fmt.APPROXIMATE.search(note)))
+    if fmt.PUBLICATION_DATE.search(note):
+        r["period"] += " (date of publication)"
     r["x"] = midpoint(r["period_start"], r["period_end"]).isoformat()
     r["value_text"] = fmt.figure(r)
     r["doc_url"] = r.get("doc_url") or ""
@@ -295,3 +309,13 @@ def series_name(r: Row, *, with_platform: bool = True, with_policy: bool = True)
     if with_policy:
         parts.append(f"'{r['policy_label']}'")
     return " ".join(parts)
+
+
+def series_label(r: Row, name: str) -> str:
+    """A series name with every qualifier that changes what its numbers mean: bound
+    ('upper bound'), moderation task ('human moderation') and place ('US')."""
+    q = {"upper_bound": "upper bound", "lower_bound": "lower bound", "approx": "approx."}.get(r.get("qualifier") or "", "")
+    task = task_of(r.get("metric_label"))
+    geo = "" if r.get("geography") in (None, "global") else str(r["geography"])
+    extra = ", ".join(x for x in (q, task, geo) if x)
+    return f"{name} ({extra})" if extra else name

@@ -33,10 +33,10 @@ CORE = ["content_actioned", "accounts_actioned", "proactive_rate", "prevalence",
         "user_reports", "ncmec_reports_disclosed", "ncmec_reports_received"]
 
 
-def run_label(start: date, end: date, months: int) -> str:
+def run_label(start: date, end: date, months: int, approximate: bool = False) -> str:
     """'2017Q4 to 2025Q4' for a run of periods of ``months`` months ('2024H1' for one period)."""
     if months == 0:
-        return fmt.period(start, end)
+        return fmt.period(start, end, approximate)
     first_end = month_end(start.year + (start.month - 1 + months - 1) // 12, (start.month - 1 + months - 1) % 12 + 1)
     last_month = (end.year * 12 + end.month - 1) - (months - 1)
     last_start = date(last_month // 12, last_month % 12 + 1, 1)
@@ -47,10 +47,12 @@ def run_label(start: date, end: date, months: int) -> str:
 def _prepare(ctx: Ctx) -> list[Row]:
     rows = ctx.query("coverage_rows")
     for r in rows:
-        r["first"] = fmt.period(r["first_start"], r["first_end"])
-        r["last"] = fmt.period(r["last_start"], r["last_end"])
+        rough = set(r["approximate_starts"])
+        r["first"] = fmt.period(r["first_start"], r["first_end"], r["first_start"] in rough)
+        r["last"] = fmt.period(r["last_start"], r["last_end"], r["last_start"] in rough)
         r["missing"] = r["expected_periods"] - r["periods"]
-        r["runs_text"] = "; ".join(run_label(x["start"], x["end"], r["months"]) for x in r["runs"])
+        r["runs_text"] = "; ".join(run_label(x["start"], x["end"], r["months"], x["start"] in rough)
+                                   for x in r["runs"])
         r["family"] = f"{r['platform_name']}: {r['metric_name']}"
         r["gap_states"] = gap_runs(r["gaps"], r["months"])
         r["missing_text"] = "; ".join(g.text for g in r["gap_states"]) or "none"

@@ -39,6 +39,8 @@ def build(ctx: Ctx) -> list[Page]:
         _from_figure(child_safety.independent_tests(ctx), topic),
     ]
     rev = ctx.rows("SELECT (SELECT count(*) FROM revisions WHERE source_id = 'meta_cser') AS n, "
+                   "(SELECT count(*) FROM (SELECT DISTINCT platform_label, policy_key, metric_key, period_start, "
+                   "period_end, geo_code FROM revisions WHERE source_id = 'meta_cser')) AS figures, "
                    "min(edition) AS first, max(edition) AS last FROM releases "
                    "WHERE source_id = 'meta_cser' AND snapshot = 'full' AND kind = 'raw'")[0]
     meta = ctx.sources["meta_cser"]
@@ -51,13 +53,13 @@ def build(ctx: Ctx) -> list[Page]:
     if rev["n"]:
         headlines.append(Headline(
             text=ctx.writer.write(Finding(
-                "tally", f"Between its {rev['first']} and {rev['last']} editions, Meta changed {rev['n']:,} figures it had "
-                         "already published, without marking them as revised", {})).text,
+                "tally", f"Between its {rev['first']} and {rev['last']} editions, Meta made {rev['n']:,} changes to "
+                         f"{rev['figures']:,} figures it had already published, without marking them as revised", {})).text,
             sources=rev_sources, link="revisions.html", link_text="Revisions",
             # the count is the site's, not a published figure: it links to the list of every
             # revised figure, each with the locators of both editions
             rows=({"value": rev["n"], "doc_url": "revisions.html#meta_cser", "period": "",
-                   "locator": f"the {rev['n']:,} revised figures, each with both editions' file and line"},)))
+                   "locator": f"the {rev['n']:,} changes, each with both editions' file and line"},)))
     counts = ctx.rows("SELECT count(*) AS obs, count(DISTINCT release_id) AS rel, count(DISTINCT source_id) AS src "
                       "FROM stg_observations")[0]
     return [Page(path="index.md", title="Home", template="pages/index.md.j2", nav="",

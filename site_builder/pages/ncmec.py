@@ -74,7 +74,7 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         r["period"] = str(r["year"])
         r["value"] = r["ratio"]
         r["value_text"] = f"{r['ratio']:.2f}"
-        r["disclosed_text"] = fmt.count(r["disclosed"])
+        r["disclosed_text"] = ("about " if any(p["rounded"] for p in r["disclosure_parts"]) else "") + fmt.count(r["disclosed"])
         r["counted_text"] = fmt.count(r["counted"])
         r["difference_text"] = f"{r['difference']:+,.0f}"
         r["ratio_text"] = f"{r['ratio']:.2f}"
@@ -94,8 +94,9 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
                        {"value": r["counted"], "doc_url": r["counted_doc_url"], "locator": r["counted_locator"],
                         "doc_label": r["counted_doc_label"], "release_id": r["counted_release_id"]})
         dc = r["diaphanous_counted"]
-        r["check"] = ("" if dc is None else "Diaphanous matched the same NCMEC count" if abs(dc - r["counted"]) < 0.5
-                      else f"Diaphanous matched NCMEC lines totalling {fmt.count(dc)}")
+        r["check"] = ("" if dc is None else "Diaphanous's copy of the same NCMEC lines gives the same count"
+                      if abs(dc - r["counted"]) < 0.5
+                      else f"Diaphanous's copy of NCMEC's lines for this platform gives {fmt.count(dc)}")
         if r["matching_note"]:
             r["check"] = (r["check"] + ". " if r["check"] else "") + r["matching_note"]
     counted = [r for r in rows if r["counted_in_total"]]
@@ -108,7 +109,10 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         """Each row's two counts of the same year, each a fact linked to its own document."""
         facts, parts = {}, []
         for i, r in enumerate(picked):
-            facts[f"s{i}"] = w.fact({**r, **r["linked"][0]}, unit="reports", who=r["platform_name"])
+            # a sum of rounded figures is itself only about right
+            rounded = any(p["rounded"] for p in r["disclosure_parts"])
+            facts[f"s{i}"] = w.fact({**r, **r["linked"][0], **({"qualifier_word": "about"} if rounded else {})},
+                                    unit="reports", who=r["platform_name"])
             facts[f"g{i}"] = w.fact({**r, **r["linked"][1]}, unit="reports", who="NCMEC")
             parts.append(f"{short_name(r['platform_name'])} said it sent {{s{i}.n}} reports to NCMEC in {r['year']} "
                          f"and NCMEC counted {{g{i}.n}}")

@@ -7,9 +7,9 @@ from collections import defaultdict
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.findings import Finding, Written, task_of
+from site_builder.findings import Finding, Written, plain_label
 from site_builder.pages.claims import claim_blocks
-from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, short_name, source_refs, worldwide
+from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, series_label, short_name, source_refs, worldwide
 from site_builder.pages.coverage_states import IN_SITE, State, applicable, cell_states, platform_wide
 from site_builder.pages.figs import bar_figure, events_for, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
@@ -31,16 +31,6 @@ PERCENT_METRICS = {"proactive_rate", "prevalence"}
 def _series_label(r: Row) -> str:
     """The policy as last published (with earlier names, if it was renamed), bound, task and place."""
     return series_label(r, r.get("policy_display", r["policy_label"]))
-
-
-def series_label(r: Row, name: str) -> str:
-    """A series name with every qualifier that changes what its numbers mean: bound
-    ('upper bound'), moderation task ('human moderation') and place ('US')."""
-    q = {"upper_bound": "upper bound", "lower_bound": "lower bound", "approx": "approx."}.get(r.get("qualifier") or "", "")
-    task = task_of(r.get("metric_label"))
-    geo = "" if r.get("geography") in (None, "global") else str(r["geography"])
-    extra = ", ".join(x for x in (q, task, geo) if x)
-    return f"{name} ({extra})" if extra else name
 
 
 def metric_charts(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> list[Figure]:
@@ -92,8 +82,10 @@ def snapshot_chart(ctx: Ctx, pid: str, name: str, rows: list[Row], charted: set[
            and r["metric_id"] in ("user_reports", "accounts_actioned", "content_actioned")]
     if not own:
         return None
-    last_end = max(r["period_end"] for r in own)
-    sel = [r for r in own if r["period_end"] == last_end]
+    # the latest period: the one ending last, and of those the shortest (a quarter before the
+    # half-year that ends with it), so that every bar and the title share one period
+    last = max((r["period_end"], r["period_start"]) for r in own)
+    sel = [r for r in own if (r["period_end"], r["period_start"]) == last]
     source_id = sel[0]["source_id"]
     one: dict[tuple, Row] = {}  # one bar per policy and harmonised metric (X repeats some in two tables)
     for r in sorted((r for r in sel if r["source_id"] == source_id), key=lambda r: r["metric_label"]):
@@ -114,15 +106,19 @@ def snapshot_chart(ctx: Ctx, pid: str, name: str, rows: list[Row], charted: set[
         fewest = min(pairs, key=lambda p: (p[1]["value"] / max(p[0]["value"], 1), p[0]["policy_label"]))
 
         def pair(p: tuple[Row, Row], lead_in: str) -> Finding:
-            return Finding("pair", f"{lead_in}{{rep.n}} user reports under '{p[0]['policy_label']}' and {{acc.n}} "
-                                   f"{p[1]['metric_label']}", {"rep": w.fact(p[0]), "acc": w.fact(p[1], style="count")})
+            return Finding("pair", f"{lead_in}{{rep}} under '{p[0]['policy_label']}' and {{acc}}",
+                           {"rep": w.fact(p[0], unit="user reports"),
+                            "acc": w.fact(p[1], style="count", unit=plain_label(p[1]["metric_label"]))})
 
-        title = w.title(pair(lead, f"In {period}, {short_name(name)}'s report gives "))
-        takeaway = w.write(pair(fewest, f"The fewest {fewest[1]['metric_label']} for the reports received: "))
+        title = w.title(pair(lead, f"{short_name(name)}, {period}: "))
+        # the pair with the fewest actions per report, stated as a pair: reports and accounts are
+        # different units, so the sentence gives no rate
+        takeaway = w.write(pair(fewest, "The same report gives ")) if fewest is not lead else Written(
+            "A report is not a violation and one account can be reported many times, so these counts give no rate.", ())
     else:
         top = min(sel, key=lambda r: (rank.get(r["policy_area"], 99), -r["value"], r["policy_label"]))
-        title = w.title(Finding("level", f"In {period}, {short_name(name)}'s report gives {{x.n}} {top['metric_label']} under "
-                                         f"'{top['policy_label']}'", {"x": w.fact(top, style="count")}))
+        title = w.title(Finding("level", f"{short_name(name)}, {period}: {{x}} under '{top['policy_label']}'",
+                                {"x": w.fact(top, style="count", unit=plain_label(top["metric_label"]))}))
         takeaway = w.write(Finding("tally", f"{fmt.plural(len(sel), 'figure')} for the focus areas in {period}, "
                                             "each in its own unit", {}))
     return bar_figure(
@@ -183,17 +179,19 @@ def ncmec_chart(ctx: Ctx, pid: str, name: str) -> Figure | None:
     if not rows:
         return None
     w = ctx.writer
-    facts = {"last": w.fact(rows[-1], style="count", who=name)}
+    facts = {"last": w.fact(rows[-1], style="count", who=name, unit="CyberTipline reports")}
     if len(rows) > 1:
-        facts["prev"] = w.fact(rows[-2], style="count", who=name)
-    takeaway = w.write(Finding(
+        facts["prev"] = w.fact(rows[-2], style="count", who=name, unit="CyberTipline reports")
+    latest_two = Finding(
         "change" if len(rows) > 1 else "level",
-        "NCMEC counted {last.n} CyberTipline reports from {last.who} in {last.period}"
-        + (", against {prev.n} in {prev.period}" if len(rows) > 1 else ""), facts))
-    trend = w.trend(f"NCMEC's count of CyberTipline reports from {name}", [w.fact(r, who=name) for r in rows])
+        "NCMEC counted {last} from {last.who} in {last.period}"
+        + (", against {prev.n} in {prev.period}" if len(rows) > 1 else ""), facts)
+    takeaway = w.write(latest_two)
+    trend = w.trend(f"NCMEC's count of CyberTipline reports from {name}", [w.fact(r, who=name) for r in rows]) \
+        or latest_two  # no trend since the latest break: the title states the latest two years, with its caveat
     fig = line_figure(
         ctx, id=f"{pid}-ncmec".replace("_", "-"), rows=rows,
-        title=w.title(trend) if trend else f"{name}: CyberTipline reports NCMEC received, by year",
+        title=w.title(trend),
         series_of=lambda r: name + (" (combined companies)" if r["combined"] else ""),
         y_title="Reports received by NCMEC", y_format="~s", takeaway=takeaway,
         caveat="NCMEC's count of reports from this company's lines (see 'As published'). More reports can mean more "

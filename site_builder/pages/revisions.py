@@ -74,7 +74,8 @@ def by_edition(ctx: Ctx, source: str) -> Figure:
                   caveat="A figure is the same platform, policy, metric, period and place in two consecutive editions; "
                          "renamed policies, metrics and places are matched through the taxonomy. Formatting changes "
                          "do not count; a value printed with fewer decimals that rounds from the old one counts as "
-                         "'rounded'.")
+                         "'rounded'.",
+                  data_period=(f"the {rows[0]['prev_edition']} to {rows[-1]['edition']} editions" if rows else ""))
 
 
 def round_trip(ctx: Ctx) -> tuple[Figure | None, Row | None]:
@@ -112,7 +113,8 @@ def round_trip(ctx: Ctx) -> tuple[Figure | None, Row | None]:
                  rows=show, chart=chart,
                  columns=[Column("series", "Figure"), Column("period", "Edition"), Column("value_text", "Value", "value"),
                           Column("locator", "Where it was read")],
-                 sources=source_refs(ctx, show), caveat="Meta gives no reason for these changes in the CSV files.")
+                 sources=source_refs(ctx, show), caveat="Meta gives no reason for these changes in the CSV files.",
+                 data_period=f"{period}, as printed in the {chunks[0][1]} to {chunks[-1][2]} editions")
     return fig, lead
 
 

@@ -8,8 +8,19 @@ from dataclasses import dataclass
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.findings import Finding, Writer, Written
-from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, platforms_with_data, short_name, source_refs, worldwide
+from site_builder.findings import Finding, Writer, Written, plain_label
+from site_builder.pages.common import (
+    Ctx,
+    Page,
+    Row,
+    latest,
+    name_policies,
+    platforms_with_data,
+    series_label,
+    short_name,
+    source_refs,
+    worldwide,
+)
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure, with_definitions
 
 OWN_REPORT = "platform_report"
@@ -114,7 +125,8 @@ def proactive(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
     return line_figure(
         ctx, id=f"{t.slug}-proactive", rows=sel, y_zero=False,
         title=title,
-        series_of=lambda r: f"{r['platform_name']}: {r['policy_display']}", y_title="Percent found proactively",
+        series_of=lambda r: f"{r['platform_name']}: " + series_label(r, r["policy_display"]),
+        y_title="Percent found proactively",
         y_format=".0f", takeaway=takeaway,
         caveat="A proactive rate is a share of what was removed, not of what exists.",
         events=events_for(ctx, sources=sorted({r["source_id"] for r in sel}), areas=t.areas))
@@ -169,10 +181,10 @@ def reports_and_actions(w: Writer, by: dict[str, Row], key: str) -> Finding:
     (facts named ``<key>_rep``, ``<key>_<metric>`` so several can share one sentence)."""
     r0 = by["user_reports"]
     acts = [m for m in ("accounts_actioned", "content_actioned") if m in by]
-    facts = {f"{key}_rep": w.fact(r0, style="count"), **{f"{key}_{m}": w.fact(by[m], style="count") for m in acts}}
+    facts = {f"{key}_rep": w.fact(r0, style="count", unit="user reports"),
+             **{f"{key}_{m}": w.fact(by[m], style="count", unit=plain_label(by[m]["metric_label"])) for m in acts}}
     return Finding("pair", f"{short_name(r0['platform_name'])}, '{r0['policy_label']}', {{{key}_rep.period}}: "
-                           f"{{{key}_rep.n}} user reports; "
-                           + " and ".join(f"{{{key}_{m}.n}} {by[m]['metric_label']}" for m in acts), facts)
+                           f"{{{key}_rep}}; " + " and ".join(f"{{{key}_{m}}}" for m in acts), facts)
 
 
 def tests(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:

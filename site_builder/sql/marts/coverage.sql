@@ -18,7 +18,12 @@ WITH pts AS (
         CASE WHEN day(s.period_start) = 1 AND s.period_end = last_day(s.period_end)
                   AND date_diff('month', s.period_start, s.period_end) + 1 IN (1, 3, 6, 12)
                   AND (month(s.period_start) - 1) % (date_diff('month', s.period_start, s.period_end) + 1) = 0
-             THEN date_diff('month', s.period_start, s.period_end) + 1 ELSE 0 END AS months
+             THEN date_diff('month', s.period_start, s.period_end) + 1 ELSE 0 END AS months,
+        -- a window a curator marks approximate on any row of the source (the same pattern as
+        -- site_builder/fmt.py APPROXIMATE): shown to the month
+        bool_or(regexp_matches(coalesce(s.note, ''),
+                               '\b(window|dates?|period|start date|end date)\s+(is\s+|are\s+)?approximate\b', 'i'))
+            OVER (PARTITION BY s.source_id, s.period_start, s.period_end) AS approx
     FROM series AS s
     LEFT JOIN (SELECT DISTINCT label, kind FROM tax_geographies) AS g ON g.label = s.geography
     WHERE (s.value IS NOT NULL OR s.value_status = 'range') AND NOT s.conflict AND s.metric_id <> 'other'
@@ -55,7 +60,8 @@ SELECT
          THEN CAST(date_diff('month', min(n.period_start), max(n.period_start)) / n.months AS INTEGER) + 1
          ELSE count(*) END AS expected_periods,
     r.runs,
-    list(n.period_start ORDER BY n.period_start) AS period_starts
+    list(n.period_start ORDER BY n.period_start) AS period_starts,
+    coalesce(list(n.period_start ORDER BY n.period_start) FILTER (WHERE n.approx), []) AS approximate_starts
 FROM numbered AS n
 JOIN runs AS r USING (source_id, platform, metric_id, granularity, months)
 GROUP BY n.source_id, n.platform, n.metric_id, n.granularity, n.months, r.runs

@@ -28,7 +28,9 @@ WITH lines AS (
            year(s.period_start) AS year,
            date_diff('month', s.period_start, s.period_end) + 1 AS months,
            s.period_start, s.period_end, s.value, s.value_as_published, s.locator, s.release_id,
-           coalesce(s.source_url, '') AS url, s.doc_number_url, s.doc_url, s.doc_label, s.doc_text
+           coalesce(s.source_url, '') AS url, s.doc_number_url, s.doc_url, s.doc_label, s.doc_text,
+           -- published as rounded ('rounded to 0.1M') or as an approximate value: a sum of it is 'about'
+           (s.qualifier = 'approx' OR regexp_matches(coalesce(s.note, ''), '\brounded\b')) AS rounded
     FROM series AS s
     WHERE s.metric_id = 'ncmec_reports_disclosed' AND s.value IS NOT NULL AND s.platform_id IS NOT NULL
       AND year(s.period_start) = year(s.period_end) AND NOT s.conflict
@@ -40,7 +42,7 @@ full_years AS (
                  'period_start': period_start, 'period_end': period_end, 'value': value,
                  'value_as_published': value_as_published, 'locator': locator, 'release_id': release_id,
                  'url': url, 'doc_number_url': doc_number_url, 'doc_link': doc_url, 'doc_label': doc_label,
-                 'doc_text': doc_text} ORDER BY period_start) AS parts
+                 'doc_text': doc_text, 'rounded': rounded} ORDER BY period_start) AS parts
     FROM lines
     GROUP BY ALL
     HAVING sum(months) = 12 AND count(DISTINCT period_start) = count(*)
