@@ -100,8 +100,8 @@ def _headlines(text: str) -> list[str]:
     named = re.findall(r'<li><a href="#([\w-]+)">', block.group(1))
     takeaways = []
     for fig_id in named:
-        fig = re.search(r'<figure class="pew-figure" id="' + re.escape(fig_id) + r'".*?<span class="pew-takeaway">(.*?)</span></figcaption>',
-                        text, flags=re.S)
+        fig = re.search(r'<figure class="pew-figure" id="' + re.escape(fig_id)
+                        + r'".*?<span class="pew-takeaway">(.*?)</span></figcaption>', text, flags=re.S)
         assert fig, f"the headline links to #{fig_id}, which is not a chart on the page"
         takeaways.append(fig.group(1))
     return own + takeaways

@@ -100,8 +100,10 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
         if r["matching_note"]:
             r["check"] = (r["check"] + ". " if r["check"] else "") + r["matching_note"]
     counted = [r for r in rows if r["counted_in_total"]]
-    far = sorted((r for r in counted if r["ratio"] and not FAR[0] <= r["ratio"] <= FAR[1]),
-                 key=lambda r: abs(r["difference"]), reverse=True)
+    # the gaps named: rows beyond 25% when there are any, else the rows beyond 5%
+    outside = [r for r in counted if r["ratio"] and not FAR[0] <= r["ratio"] <= FAR[1]] or \
+        [r for r in counted if r["ratio"] and not CLOSE[0] <= r["ratio"] <= CLOSE[1]]
+    far = sorted(outside, key=lambda r: (abs(r["difference"]), r["platform_id"], r["year"]), reverse=True)
     close = sum(1 for r in counted if r["ratio"] and CLOSE[0] <= r["ratio"] <= CLOSE[1])
     w = ctx.writer
 
