@@ -161,6 +161,7 @@ def readable(text: str, names: dict[str, str]) -> str:
 
 
 def _window(r: Row) -> tuple:
+    """A study's window: its release, title and period."""
     return (r.get("release_id"), r.get("source_title"), r["period_start"], r["period_end"])
 
 
@@ -174,9 +175,8 @@ def enrich(r: Row, names: dict[str, str] | None = None, approximate: bool = Fals
         if named != (r.get(k) or ""):
             r[f"{k}_as_published"] = r[k]
             r[k] = named
-    # a curator's note that the window is approximate ('study window approximate') keeps the
-    # period to the month
-    # period to the month; a period that is the publication date says so
+    # a window a curator notes as approximate ('study window approximate') is written to the
+    # month; a period that is only the publication date says so
     note = r.get("note") or ""
     r["period"] = fmt.period(r["period_start"], r["period_end"], approximate or bool(fmt.APPROXIMATE.search(note)))
     if fmt.PUBLICATION_DATE.search(note):

@@ -20,7 +20,8 @@ WITH pts AS (
                   AND (month(s.period_start) - 1) % (date_diff('month', s.period_start, s.period_end) + 1) = 0
              THEN date_diff('month', s.period_start, s.period_end) + 1 ELSE 0 END AS months,
         -- a window a curator marks approximate on any row of the source (the same pattern as
-        -- site_builder/fmt.py APPROXIMATE): shown to the month
+        -- site_builder/fmt.py APPROXIMATE): shown to the month. Keyed by source and period, not
+        -- by study as Ctx.points is, so that a point stays one row of `pts` (DISTINCT)
         bool_or(regexp_matches(coalesce(s.note, ''),
                                '\b(window|dates?|period|start date|end date)\s+(is\s+|are\s+)?approximate\b', 'i'))
             OVER (PARTITION BY s.source_id, s.period_start, s.period_end) AS approx
