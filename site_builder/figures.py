@@ -30,6 +30,7 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
+from site_builder.charts import views
 from site_builder.errors import BuildError
 
 VL_VERSION = "6.4"
@@ -90,6 +91,14 @@ class ChartCall:
     def build(self) -> alt.TopLevelMixin:
         return self.fn(**self.kwargs)
 
+    def spec(self, description: str, view: str = "") -> dict[str, Any]:
+        """The Vega-Lite spec of the downloads (``view`` empty) or of one page rendition
+        (a key of ``charts.views.VIEWS``)."""
+        if not view:
+            return views.spec(self.fn, self.kwargs, description)
+        layout, scheme = views.VIEWS[view]
+        return views.spec(self.fn, self.kwargs, description, layout, scheme)
+
     def key(self, extra: str = "") -> str:
         payload = json.dumps([self.fn.__module__, self.fn.__qualname__, self.kwargs, extra],
                              sort_keys=True, default=str)
@@ -122,7 +131,8 @@ class Figure:
     data_period: str = ""
     # filled when rendered: file URLs, image size, the takeaway with linked numbers, the quote
     assets: dict[str, str] = field(default_factory=dict)
-    size: tuple[int, int] = (0, 0)
+    size: tuple[int, int] = (0, 0)  # of the chart shown on the page (the wide light rendition)
+    view_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # rendition -> (width, height)
     takeaway_html: Any = None
     quote: str = ""
 
@@ -151,7 +161,7 @@ def svg_size(svg: str) -> tuple[int, int]:
     return (round(float(m.group(1))), round(float(m.group(2)))) if m else (0, 0)
 
 
-EXTS = ("svg", "png", "vl.json")
+EXTS = ("svg", "png", "vl.json") + tuple(f"{v}.svg" for v in views.VIEWS)
 
 
 def drawable_rows(chart: ChartCall) -> int:
@@ -177,14 +187,17 @@ def _native_message(exc: Exception) -> str:
 
 
 def draw(chart: ChartCall, description: str, label: str, stem: Path) -> None:
-    """Render one chart to ``<stem>.svg``, ``.png`` and ``.vl.json`` (runs in a worker process)."""
-    spec = chart.build().to_dict(validate=False)
-    spec["description"] = description
+    """Render one chart to ``<stem>.svg``, ``.png`` and ``.vl.json`` (the downloads) and the page's
+    renditions to ``<stem>.<view>.svg`` (runs in a worker process)."""
+    spec = chart.spec(description)
     try:
         svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
         png = vlc.svg_to_png(svg, scale=PNG_SCALE)
+        shown = {v: vlc.vegalite_to_svg(chart.spec(description, v), vl_version=VL_VERSION) for v in views.VIEWS}
     except (ValueError, RuntimeError) as exc:
         raise BuildError(f"chart {label} failed to render: {_native_message(exc)}") from None
+    for v, text in shown.items():
+        stem.with_name(f"{stem.name}.{v}.svg").write_text(text, encoding="utf-8")
     stem.with_suffix(".vl.json").write_text(json.dumps(spec, sort_keys=True, ensure_ascii=False, indent=1),
                                             encoding="utf-8")
     stem.with_suffix(".svg").write_text(svg, encoding="utf-8")
@@ -259,7 +272,10 @@ def render_all(jobs: list[tuple[Figure, Path, str]], cache_dir: Path | None, wor
     for fig, out_dir, prefix in jobs:
         fig.assets["csv"] = f"{prefix}{fig.id}.csv"
         if fig.chart is not None:
-            fig.size = svg_size((out_dir / f"{fig.id}.svg").read_text(encoding="utf-8"))
             for ext, name in (("svg", "svg"), ("png", "png"), ("vl.json", "json")):
                 fig.assets[name] = f"{prefix}{fig.id}.{ext}"
+            for v in views.VIEWS:
+                fig.assets[f"view-{v}"] = f"{prefix}{fig.id}.{v}.svg"
+                fig.view_sizes[v] = svg_size((out_dir / f"{fig.id}.{v}.svg").read_text(encoding="utf-8"))
+            fig.size = fig.view_sizes["light"]
     return outcomes

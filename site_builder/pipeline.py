@@ -40,6 +40,7 @@ from site_builder import downloads, publish, render, settings, warehouse
 from site_builder.errors import BuildError
 from site_builder.figures import drawable_rows, empty_chart_message
 from site_builder.pages import (
+    cases,
     child_safety,
     coverage,
     home,
@@ -54,10 +55,17 @@ from site_builder.pages import downloads as downloads_page
 from site_builder.pages.common import Ctx, Page
 
 PAGE_BUILDERS: list[Callable[[Ctx], list[Page]]] = [
-    home.build, say_vs_do.build, child_safety.build, topics.build, platforms.build, revisions.build, coverage.build, sources.build,
+    home.build, say_vs_do.build, cases.build, child_safety.build, topics.build, platforms.build, revisions.build,
+    coverage.build, sources.build,
     methodology.build, downloads_page.build,
 ]
-NAV_ORDER = ["", "Topics", "Platforms", "Revisions", "About the data"]
+# The sidebar: top-level pages first (Home, Say vs do), the Cases, then the pages about the data
+# as top-level items (so that Revisions, Sources, Methodology and Downloads are on the first
+# screen and, on phones, at the top level of the drawer), then the Topics and the Platforms. A page whose section is
+# not listed here (platform pages not marked major, the shared page) is left out of the sidebar;
+# mkdocs.yml lists it under not_in_nav and the All platforms page links to it.
+NAV_ORDER = ["", "Cases", "Revisions", "About the data", "Topics", "Platforms"]
+NAV_TOP_LEVEL = {"", "Revisions", "About the data"}  # their pages are listed without a section heading
 FINGERPRINT_FILE = "last-build.json"
 WORK_PREFIX = ".building-"
 OWNER_FILE = "builder.pid"  # in a temporary build directory: the process id of its build
@@ -90,7 +98,8 @@ def site_settings(ctx: Ctx, pages: list[Page]) -> dict[str, Any]:
 
 
 def make_nav(pages: list[Page]) -> list[Any]:
-    """MkDocs navigation from the pages' sections (``"Platforms/More"`` nests a section)."""
+    """MkDocs navigation from the pages' sections (NAV_ORDER), in page order within each;
+    ``"Platforms/More"`` nests a section; pages of sections not in NAV_ORDER are left out."""
     nav: list[Any] = []
     for section in NAV_ORDER:
         items: list[Any] = [{p.title: p.path} for p in pages if p.nav == section]
@@ -98,7 +107,7 @@ def make_nav(pages: list[Page]) -> list[Any]:
             items.append({sub.split("/", 1)[1]: [{p.title: p.path} for p in pages if p.nav == sub]})
         if not items:
             continue
-        if section == "" or (len(items) == 1 and section == "Revisions"):
+        if section in NAV_TOP_LEVEL:
             nav.extend(items)
         else:
             nav.append({section: items})

@@ -1,6 +1,9 @@
 """Harmonised vocabularies, kept as data in ``data/taxonomy/``.
 
-* ``platforms.csv``                   one row per platform or company id
+* ``platforms.csv``                   one row per platform or company id; ``major`` (yes|no) puts
+                                      its page in the sidebar: yes where its own transparency
+                                      reporting (its own report, or its disclosures as compiled by
+                                      Diaphanous) gives this site 30 figures or more
 * ``platform_labels/*.csv``           a published platform or provider name -> platform id
                                       (one file per source that brings names, plus ``common.csv``)
 * ``policy_areas.csv``                one row per harmonised policy area
@@ -18,6 +21,11 @@
                                       platform ids, policy area and the areas whose figures test it
 * ``claim_tests.csv``                 what kind of statement (pattern in its text) is tested by which
                                       metrics (NCMEC reporting, speed, proactive detection, enforcement)
+* ``verdicts.csv``, ``verdict_rules.csv``  the fixed vocabulary of verdicts on statements and the
+                                      share left up by an independent test that decides each one
+* ``verdict_tests.csv``               which independent tests (a pair of published counts, or a share)
+                                      test which statements (kind, pattern in the text, dated no later
+                                      than the test), and findings without counts that are listed with them
 * ``self_reported_findings.csv``      who counts as the platform itself among the authors of findings
                                       (its own reports and spokespeople: not independent evidence)
 * ``value_qualifiers.csv``            the word a value is printed with ('more than', 'about', 'less than'):
@@ -25,6 +33,8 @@
 * ``link_kinds.csv``, ``link_rules.csv``  what kind of address a source field gives (document,
                                       homepage, landing page, mirror, press summary, ...) and the
                                       label the site shows next to it (see ``docref.py``)
+* ``palette.csv``                     a platform id -> the colour its series have on every chart (each at
+                                      least 3:1 against the light and the dark chart background)
 * ``geographies/*.csv``               a published place or audience (``global``, ``United States``,
                                       ``language: English``) -> code and kind (global, country,
                                       region, language)
@@ -36,6 +46,7 @@ written; the build repeats the check in SQL (``sql/checks/unknown_labels.sql``).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +54,7 @@ from site_builder.errors import InputError
 from site_builder.observations import Observation
 
 MAP_FILES = {
-    "platforms": ["platform_id", "name", "kind", "company"],
+    "platforms": ["platform_id", "name", "kind", "company", "major"],
     "policy_areas": ["policy_area", "name", "rank", "topic_page", "description"],
     "metrics": ["metric_id", "name", "unit_kind", "definition"],
     "metric_definitions": ["metric_id", "source_id", "definition", "comparable_group"],
@@ -53,6 +64,10 @@ MAP_FILES = {
     "claim_platforms": ["label", "platform_ids"],
     "claim_areas": ["label", "policy_area", "evidence_areas"],
     "claim_tests": ["topic", "pattern", "metrics", "what_tests_it"],
+    "verdicts": ["verdict", "name", "short", "rank", "definition"],
+    "verdict_rules": ["verdict", "share_left_up_above", "share_left_up_at_most", "why"],
+    "verdict_tests": ["test_id", "evidence", "denominator_label", "numerator_label", "numerator_counts",
+                      "statement_kinds", "statement_pattern", "what_it_tests", "result", "result_short"],
     "self_reported_findings": ["pattern", "why"],
     "breaks": ["break_id", "date", "until", "sources", "platforms", "policy_areas", "label", "caveat", "short_caveat",
                "source_url"],
@@ -62,6 +77,7 @@ MAP_FILES = {
     "value_qualifiers": ["match", "pattern", "word"],
     "link_kinds": ["kind", "rank", "href", "numbers", "what"],
     "link_rules": ["applies_to", "pattern", "kind", "publication", "label", "covers"],
+    "palette": ["platform_id", "colour"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {
@@ -95,6 +111,54 @@ def read_map(data_dir: Path, name: str) -> list[dict[str, str]]:
                 raise InputError(path, "unexpected header", got=reader.fieldnames, expected=",".join(expected))
             rows.extend({**r, "source_id": path.stem} if name in MAP_DIRS else r for r in reader)
     return rows
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#rrggbb' colours."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+MIN_CONTRAST = 3.0  # WCAG 1.4.11 (graphical objects) against each chart background
+
+
+def read_palette(data_dir: Path, backgrounds: dict[str, str]) -> dict[str, str]:
+    """``palette.csv`` as platform id -> colour, refusing (with file and line) a platform id that
+    ``platforms.csv`` does not know, a platform listed twice, a colour that is not '#rrggbb', one
+    given to two platforms, or one below 3:1 against any of ``backgrounds`` (scheme -> colour)."""
+    path = map_path(data_dir, "palette")
+    known = {r["platform_id"] for r in read_map(data_dir, "platforms")}
+    out: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != MAP_FILES["palette"]:
+            raise InputError(path, "unexpected header", got=reader.fieldnames, expected=",".join(MAP_FILES["palette"]))
+        for row in reader:
+            line, pid, colour = reader.line_num, (row["platform_id"] or "").strip(), (row["colour"] or "").strip()
+            if pid not in known:
+                raise InputError(path, f"unknown platform id {pid!r}", line=line,
+                                 expected=f"a platform_id of {map_path(data_dir, 'platforms')}")
+            if pid in out:
+                raise InputError(path, f"platform {pid!r} is listed twice", line=line)
+            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
+                raise InputError(path, f"bad colour {colour!r} for {pid!r}", line=line, expected="'#rrggbb'")
+            if colour.upper() in owners:
+                raise InputError(path, f"colour {colour} of {pid!r} is already {owners[colour.upper()]!r}'s", line=line,
+                                 expected="one colour per platform")
+            for scheme, bg in backgrounds.items():
+                if contrast(colour, bg) < MIN_CONTRAST:
+                    raise InputError(path, f"colour {colour} of {pid!r} has contrast {contrast(colour, bg):.2f}:1 "
+                                     f"against the {scheme} background {bg}", line=line,
+                                     expected=f"at least {MIN_CONTRAST:g}:1 against {', '.join(backgrounds.values())}")
+            out[pid], owners[colour.upper()] = colour, pid
+    return out
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,15 @@ import duckdb
 
 from site_builder import catalog, docref, settings
 from site_builder.adapters.claims import CLAIM_COLUMNS
+from site_builder.charts.theme import BACKGROUND
 from site_builder.errors import BuildError, InputError
 from site_builder.observations import COLUMNS as OBS_COLUMNS
 from site_builder.quarantine import COLUMNS as QUARANTINE_COLUMNS
-from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files
+from site_builder.taxonomy import MAP_DIRS, MAP_FILES, map_files, read_palette
 from site_builder.textfile import first_record, header_problem, read_text
 
+CASE_COLUMNS = ["case_id", "title", "date", "date_precision", "platform_ids", "lead"]
+CASE_ITEM_COLUMNS = ["case_id", "section", "kind", "ref", "why"]
 ANNOTATION_COLUMNS = ["date", "date_precision", "sources", "platforms", "policy_areas", "kind", "label", "text", "source_url"]
 # data/coverage_checks.csv: what is known about periods this site holds no figure for
 COVERAGE_CHECK_COLUMNS = ["platform_id", "source_id", "policy_area", "metric_id", "period_start", "period_end",
@@ -79,12 +82,19 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         raise InputError(data_dir / "observations", "no observation files; run `python -m site_builder ingest all`")
     _load_csv(con, "raw_observations", obs_files, OBS_COLUMNS, data_dir)
     _load_csv(con, "raw_releases", [catalog.releases_path(data_dir)], catalog.RELEASE_COLUMNS, data_dir)
-    for name, cols in {**MAP_FILES, **MAP_DIRS}.items():
-        _load_csv(con, f"tax_{name}", map_files(data_dir, name), cols, data_dir)
+    for name, cols in {**MAP_FILES, **MAP_DIRS}.items():  # platforms: numbered, for the line in its check
+        _load_csv(con, f"tax_{name}", map_files(data_dir, name), cols, data_dir, numbered=name == "platforms")
+    read_palette(data_dir, BACKGROUND)  # refuse a bad platform colour with its file and line
     for name in MAP_DIRS:  # per-source maps: the file name is the source id
         con.execute(f"CREATE OR REPLACE TABLE tax_{name} AS SELECT regexp_extract(obs_file, '([^/]+)\\.csv$', 1) "
                     f"AS source_id, * FROM tax_{name}")
     _load_csv(con, "raw_annotations", [data_dir / "annotations.csv"], ANNOTATION_COLUMNS, data_dir)
+    for table, name, cols in (("raw_cases", "cases.csv", CASE_COLUMNS), ("raw_case_items", "case_items.csv", CASE_ITEM_COLUMNS)):
+        if (data_dir / name).exists():
+            _load_csv(con, table, [data_dir / name], cols, data_dir, numbered=True)
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT NULL::BIGINT AS line, " +
+                        ", ".join(f"NULL::VARCHAR AS {c}" for c in cols + ["obs_file"]) + " WHERE false")
     claims_file = data_dir / "claims.csv"
     if claims_file.exists():
         _load_csv(con, "raw_claims", [claims_file], CLAIM_COLUMNS, data_dir)

@@ -28,6 +28,8 @@ HOST = "127.0.0.1"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+# every chart of every page is measured at these viewport widths (CHART_FIT_JS)
+CHART_WIDTHS = (375, 768, 1280, 1440)
 FAIL_IMPACTS = ("serious", "critical")
 # Rules whose outcome depends on colours; they also run after switching to dark mode.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
@@ -170,7 +172,10 @@ FIGURES_JS = """async () => {
   // script, so opening them is what a click does; everything below is measured open
   for (const d of document.querySelectorAll('details:not([open])')) d.open = true;
   const charts = [];
-  for (const img of document.querySelectorAll('img.pew-chart')) {
+  // each chart comes in both schemes; the other scheme's <picture> is display:none
+  const current = [...document.querySelectorAll('img.pew-chart')]
+    .filter(img => getComputedStyle(img.closest('picture') || img).display !== 'none');
+  for (const img of current) {
     img.scrollIntoView({block: 'center'});
     await loaded(img);
     charts.push({src: img.getAttribute('src'), naturalWidth: img.naturalWidth, visible: shown(img),
@@ -225,6 +230,72 @@ TRIM_TABLES_JS = """keep => {
   return removed;
 }"""
 
+# Every chart shown at the current viewport width (the rendition of the current scheme and
+# width: pictures of the other scheme are display:none), loaded eagerly and measured: its box,
+# the content column's box, its natural size (of the source the browser picked) and the page's
+# scroll width. Also every chart file a figure refers to (both schemes, both widths, downloads),
+# for the text-clipping check.
+CHART_FIT_JS = """async () => {
+  // Material animates its header search box to the new width after a resize: measure the end state
+  await Promise.race([Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
+                      new Promise(done => setTimeout(done, 2000))]);
+  const figs = [...document.querySelectorAll('figure.pew-figure')].filter(f => f.querySelector('img.pew-chart'));
+  const imgs = figs.flatMap(f => [...f.querySelectorAll('img.pew-chart')]);
+  for (const img of imgs) img.loading = 'eager';
+  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+  const vw = window.innerWidth;
+  const charts = figs.map(f => {
+    const col = f.closest('.md-content__inner') || f.parentElement;
+    const c = col.getBoundingClientRect();
+    const shown = [...f.querySelectorAll('img.pew-chart')].filter(i => i.getBoundingClientRect().width > 0);
+    const img = shown[0];
+    const r = img ? img.getBoundingClientRect() : null;
+    return {figure: f.id, shown: shown.length, src: img ? img.currentSrc.split('/').pop() : '',
+            left: r ? r.left : 0, right: r ? r.right : 0, width: r ? r.width : 0, height: r ? r.height : 0,
+            naturalWidth: img ? img.naturalWidth : 0, naturalHeight: img ? img.naturalHeight : 0,
+            colLeft: c.left, colRight: c.right};
+  });
+  const files = {};  // chart file URL -> the title of its figure
+  for (const f of figs) {
+    const title = (f.querySelector('.pew-fig-title') || {}).textContent || '';
+    for (const s of f.querySelectorAll('picture source')) files[new URL(s.getAttribute('srcset'), location.href).href] = title;
+    for (const i of f.querySelectorAll('img.pew-chart')) files[new URL(i.getAttribute('src'), location.href).href] = title;
+    for (const a of f.querySelectorAll('a[href$=".svg"]')) files[a.href] = title;
+  }
+  return {viewport: vw, html: document.documentElement.scrollWidth, body: document.body.scrollWidth, charts, files};
+}"""
+
+# Text of SVG files (URLs on this site) that reaches outside the SVG's viewBox, measured by the
+# browser's own text layout: each file is parsed, put into the page as inline SVG, and every
+# <text>'s box (getBBox through its transform, getCTM) compared with the viewBox; also which
+# titles each file carries (Vega's role-title text, lines joined: chart titles and panel headings).
+SVG_TEXT_JS = """async urls => {
+  const out = {}, titles = {};
+  const host = document.body.appendChild(document.createElement('div'));
+  for (const url of urls) {
+    const text = await (await fetch(url)).text();
+    const svg = document.importNode(new DOMParser().parseFromString(text, 'image/svg+xml').documentElement, true);
+    host.replaceChildren(svg);
+    const [x0, y0, w, h] = svg.getAttribute('viewBox').split(/[ ,]+/).map(Number);
+    const bad = [];
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBBox(); if (!b.width) continue;
+      const m = t.getCTM();
+      const pts = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]]
+        .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+      const xs = pts.map(p => p[0]), ys = pts.map(p => p[1]);
+      const l = Math.min(...xs), r = Math.max(...xs), top = Math.min(...ys), bottom = Math.max(...ys);
+      if (l < x0 - 1 || r > x0 + w + 1 || top < y0 - 1 || bottom > y0 + h + 1)
+        bad.push(`'${t.textContent}' spans x ${Math.round(l)}..${Math.round(r)}, y ${Math.round(top)}..${Math.round(bottom)} of ${w}x${h}`);
+    }
+    if (bad.length) out[url] = bad;
+    titles[url] = [...svg.querySelectorAll('.role-title-text text')]
+      .map(t => [...t.childNodes].map(n => n.textContent).join(' ').replace(/\\s+/g, ' ').trim());
+  }
+  host.remove();
+  return {clipped: out, titles};
+}"""
+
 AXE_RUN_JS = """options => axe.run(document, options)"""
 
 
@@ -274,6 +345,8 @@ class PageReport:
     events: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
     phone: dict = field(default_factory=dict)
+    chart_fit: dict = field(default_factory=dict)  # viewport width -> CHART_FIT_JS result
+    chart_fit_dark: dict = field(default_factory=dict)  # CHART_FIT_JS at 1280 px in the slate scheme
     trimmed_rows: int = 0
     axe: dict = field(default_factory=dict)      # scheme -> axe results
     scheme_bg: dict = field(default_factory=dict)  # scheme -> --md-default-bg-color
@@ -327,13 +400,19 @@ def _check_page(p, base: str, report: PageReport, axe_js: str, seen: dict[str, s
     lap("figures")
     p.set_viewport_size(PHONE)
     report.phone = p.evaluate(OVERFLOW_JS)
-    p.set_viewport_size(DESKTOP)
     lap("375px")
+    for width in CHART_WIDTHS:
+        p.set_viewport_size({"width": width, "height": PHONE["height"] if width < 600 else DESKTOP["height"]})
+        report.chart_fit[width] = p.evaluate(CHART_FIT_JS)
+    p.set_viewport_size(DESKTOP)
+    lap("charts")
     report.trimmed_rows = p.evaluate(TRIM_TABLES_JS, KEEP_ROWS)
     p.evaluate(axe_js)
     lap("trim+inject")
     for scheme in ("light", "dark"):
         report.scheme_bg[scheme] = p.evaluate(BG_JS) if scheme == "light" else set_scheme(p, "slate")
+        if scheme == "dark":
+            report.chart_fit_dark = p.evaluate(CHART_FIT_JS)
         styles = set(p.evaluate(TEXT_STYLES_JS))
         report.new_styles[scheme] = len(styles - seen[scheme])
         seen[scheme] |= styles
@@ -352,9 +431,10 @@ def sweep(context, base: str, pages: list[str], axe_dir: Path) -> dict[str, Page
     """Visit every page once and record everything the tests assert on.
 
     Per page: console/page errors, dialogs, failed and off-site requests while loading at 1280 px;
-    charts and tables; sideways overflow at 375 px; axe in the light scheme (all rules; the colour
-    rules when the page shows a new text style, see COLOUR_ON_EVERY_PAGE); then, switched to
-    Material's dark 'slate' scheme, axe's colour rules when the page shows a new text style. The
+    charts and tables; sideways overflow at 375 px; every chart's box at each of CHART_WIDTHS; axe in
+    the light scheme (all rules; the colour rules when the page shows a new text style, see
+    COLOUR_ON_EVERY_PAGE); then, switched to Material's dark 'slate' scheme, the charts' boxes at
+    1280 px and axe's colour rules when the page shows a new text style. The
     full axe results are written to ``axe_dir`` as <page>.<scheme>.json, with summary.json.
     """
     axe_js = axe_script()

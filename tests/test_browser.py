@@ -8,6 +8,7 @@ Locally these tests skip when Chromium is missing; with CI=true they fail instea
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,12 +17,14 @@ from pathlib import Path
 import pytest
 
 from browser_support import (
+    CHART_WIDTHS,
     COLOUR_RULES,
     DESKTOP,
     FIGURES_JS,
     LAUNCH_ARGS,
     OVERFLOW_JS,
     PHONE,
+    SVG_TEXT_JS,
     Events,
     artifact_dir,
     axe_failures,
@@ -181,6 +184,82 @@ def test_nothing_scrolls_sideways_at_375px(swept):
             if not t["container"] or (t["containerRight"] or 0) > vw + 1:
                 bad.append(f"{page}: wide {t['table']} is not inside a scroll container that fits ({t})")
     assert not bad, f"sideways scrolling at {PHONE['width']} px:\n" + listing(bad)
+
+
+def chart_fit_problems(page: str, fit: dict, label: str) -> list[str]:
+    """What is wrong with the charts measured by CHART_FIT_JS at one width: a chart not shown
+    exactly once, not loaded, beyond its column or the viewport, squashed, or a page that scrolls
+    sideways."""
+    bad, vw = [], fit["viewport"]
+    if fit["html"] > vw or fit["body"] > vw:
+        bad.append(f"{page} at {label}: the page is {fit['html']} px wide (viewport {vw} px)")
+    for c in fit["charts"]:
+        where = f"{page} at {label}: chart #{c['figure']}"
+        if c["shown"] != 1:
+            bad.append(f"{where}: {c['shown']} renditions shown, not 1")
+            continue
+        if not c["naturalWidth"] or not c["naturalHeight"]:
+            bad.append(f"{where}: {c['src']} did not load")
+            continue
+        if c["right"] > c["colRight"] + 0.5 or c["left"] < c["colLeft"] - 0.5 or c["right"] > vw:
+            bad.append(f"{where}: {c['src']} spans {c['left']:.0f}..{c['right']:.0f} px, its column "
+                       f"{c['colLeft']:.0f}..{c['colRight']:.0f} px (viewport {vw} px)")
+        natural, shown = c["naturalWidth"] / c["naturalHeight"], c["width"] / max(c["height"], 1)
+        if abs(shown / natural - 1) > 0.02:
+            bad.append(f"{where}: {c['src']} drawn {c['width']:.0f}x{c['height']:.0f}, its aspect is "
+                       f"{c['naturalWidth']}x{c['naturalHeight']}")
+        if c["width"] < min(c["naturalWidth"], c["colRight"] - c["colLeft"]) - 1:
+            bad.append(f"{where}: {c['src']} drawn {c['width']:.0f} px wide, narrower than it can be")
+    return bad
+
+
+def test_charts_fit_their_column_at_every_width(swept):
+    """Every chart on every page, at 375, 768, 1280 and 1440 px (and at 1280 px in the dark
+    scheme): shown once (the rendition of the scheme and width), loaded, inside its content
+    column and the viewport, at its natural aspect, and as wide as it can be; no page scrolls
+    sideways. Chart widths per viewport go to test-artifacts/browser/chart-widths.json."""
+    bad, widths = [], {}
+    for page, r in swept.items():
+        for width, fit in r.chart_fit.items():
+            bad += chart_fit_problems(page, fit, f"{width} px")
+            for c in fit["charts"]:
+                widths.setdefault(str(width), []).append(round(c["width"]))
+        if r.chart_fit_dark:
+            bad += chart_fit_problems(page, r.chart_fit_dark, "1280 px (dark)")
+            bad += [f"{page}: dark chart #{c['figure']} is the light rendition ({c['src']})"
+                    for c in r.chart_fit_dark["charts"] if c["src"] and ".dark." not in c["src"]]
+    measured = sum(len(f["charts"]) for r in swept.values() for f in r.chart_fit.values())
+    assert measured >= 20 * len(CHART_WIDTHS), measured
+    summary = {w: {"charts": len(v), "min": min(v), "max": max(v)} for w, v in widths.items() if v}
+    (artifact_dir() / "chart-widths.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    assert not bad, "charts that do not fit or read:\n" + listing(bad)
+
+
+def test_no_chart_text_is_clipped(browser, site, swept):
+    """Every chart file a figure shows or offers (both schemes, wide and narrow, the download SVG):
+    no text element reaches outside the SVG's viewBox (measured with the browser's text layout),
+    and the charts shown on pages carry no title of their own (the caption is the title)."""
+    base, _ = site
+    title_of = {u: t for r in swept.values() for f in r.chart_fit.values() for u, t in f["files"].items()}
+    files = sorted(title_of)
+    assert len(files) >= 100, len(files)
+    shown = {u for u in files if re.search(r"\.(light|dark|narrow-light|narrow-dark)\.svg$", u)}
+    ctx = new_context(browser)
+    try:
+        page = ctx.new_page()
+        page.goto(base + "index.html")
+        clipped, titled = {}, []
+        for i in range(0, len(files), 60):
+            got = page.evaluate(SVG_TEXT_JS, files[i:i + 60])
+            clipped.update(got["clipped"])
+            titled += [u for u, ts in got["titles"].items() if u in shown and title_of[u].strip() in ts]
+            assert all(title_of[u].strip() in ts for u, ts in got["titles"].items() if u not in shown), \
+                "a download SVG without its title"
+    finally:
+        ctx.close()
+    assert not titled, "charts shown on pages with a title of their own:\n" + listing(titled)
+    bad = [f"{u.removeprefix(base)}: {'; '.join(t[:3])}" for u, t in clipped.items()]
+    assert not bad, "chart text outside the SVG:\n" + listing(bad)
 
 
 # --- dark scheme, search, focus, screenshots -----------------------------------------------------

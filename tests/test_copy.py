@@ -18,7 +18,12 @@ TRACES = {
     "'(s)'": re.compile(r"\w\(s\)"),
     "a doubled unit": re.compile(r"% percent|\bpercent percent|%\s?%|\b(reports|accounts|items) \1\b"),
     "a curation note": re.compile(r"(?i)keep quote column|until verified|verify before publishing|\bTODO\b|\bFIXME\b"
-                                  r"|transcribed twice|\bcurated/"),
+                                  r"|transcribed twice|\bcurated/|research brief|stored sources|\brow above\b"),
+    "a curator's emphasis": re.compile(r"\bNOT read\b|\bIS verified\b"),
+    "a wrong plural": re.compile(r"(?<![\d,.])1 (?:statements|figures|measures|sources|tests|releases|platforms|rows|changes"
+                                 r"|reports|accounts|posts|periods|years)\b"
+                                 r"|(?<![\d,.])[2-9] (?:statement|figure|measure|source|test|release|platform|row|change)\b(?!-)"),
+    "a wrong article": re.compile(r"(?<![/\w])[Aa] (?!one\b|once\b|uni|use|usu|eu|Eu)[aeiou]\w+"),
     "an internal identifier": re.compile(r"\b[a-z]+_[a-z]+(?:_[a-z]+)+\b"),
 }
 QUOTED = re.compile(r"“[^”]*”")   # a verbatim quote is shown as published
@@ -40,9 +45,12 @@ def reader_blocks(html: str) -> list[str]:
 def test_the_trace_finder_knows_each_trace():
     for text in ("STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "$.NCMEC.rows[156][\"2023\"][1]",
                  "curated/policies.csv line 6", "meta/meta-2024-q2.csv", "1 measures from 1 source(s)", "98% percent",
-                 "Keep quote column empty until verified", "statement_category_protection_of_minors"):
+                 "Keep quote column empty until verified", "statement_category_protection_of_minors",
+                 "Quote given in research brief; NOT read verbatim in stored sources", "1 statements", "3 figure",
+                 "a independent test"):
         assert traces(text), text
     assert not traces("Instagram removed 3.4 million pieces of content in 2025Q4 (Meta CSER).")
+    assert not traces("1 statement, 2 statements, the 2023 figure, a user report, a unique account, 31 of 405 accounts.")
     assert not traces("“we may remove it on all parts of their service(s)”")
 
 

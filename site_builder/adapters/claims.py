@@ -63,17 +63,24 @@ CLAIM_COLUMNS = [f.name for f in fields(Claim)]
 
 
 def dated(text: str) -> tuple[str, str]:
-    """The first date a free-text date names and its precision: 2025-01-07 (day), 2022-04 or
-    'May 2024' (month: the first of the month), 2025 (year: 1 January), or ('', '')."""
-    if m := re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), "day"
-    if m := re.search(r"\b(\d{4})-(\d{2})\b", text):
-        return date(int(m.group(1)), int(m.group(2)), 1).isoformat(), "month"
-    if m := re.search(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b", text, flags=re.I):
-        return date(int(m.group(2)), MONTHS[m.group(1).lower()], 1).isoformat(), "month"
-    if m := re.search(r"\b((?:19|20)\d{2})\b", text):
-        return date(int(m.group(1)), 1, 1).isoformat(), "year"
-    return "", ""
+    """The first date a free-text date names, in reading order, and its precision: 2025-01-07
+    (day), 2022-04 or 'May 2024' (month: the first of the month), 2025 (year: 1 January), or
+    ('', ''). 'policy dated October 2020; OTA record 2022-07-06' is October 2020: the date the
+    text names first, not the most precise one."""
+    found: list[tuple[int, int, str, str]] = []  # (position, preference, ISO date, precision)
+    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        found.append((m.start(), 0, date(int(m[1]), int(m[2]), int(m[3])).isoformat(), "day"))
+    for m in re.finditer(r"\b(\d{4})-(\d{2})\b(?!-\d)", text):
+        found.append((m.start(), 1, date(int(m[1]), int(m[2]), 1).isoformat(), "month"))
+    for m in re.finditer(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b", text, flags=re.I):
+        found.append((m.start(), 1, date(int(m[2]), MONTHS[m[1].lower()], 1).isoformat(), "month"))
+    for m in re.finditer(r"\b((?:19|20)\d{2})\b(?!-\d)", text):
+        if not any(start <= m.start() < start + 12 for start, *_ in found):  # not the year of a date found above
+            found.append((m.start(), 2, date(int(m[1]), 1, 1).isoformat(), "year"))
+    if not found:
+        return "", ""
+    _, _, when, precision = min(found)
+    return when, precision
 
 
 def first_date(text: str) -> str:

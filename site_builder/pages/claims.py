@@ -90,18 +90,90 @@ def statement_fields(ctx: Ctx, c: Row) -> dict[str, Any]:
             "date_text": fmt.dates_in_words(c["date_as_published"]) or "date not captured", **doc_fields(c)}
 
 
+def test_result(ctx: Ctx, r: Row) -> dict[str, Any]:
+    """One independent test result that tests a statement (mart claim_verdict_tests or the
+    deciding test of claim_verdicts): the sentence of data/taxonomy/verdict_tests.csv with the
+    published counts (``rows``, so each number links to its document; the number left up is
+    their difference and links nowhere), the test, its period and the verdict it decides."""
+    period = fmt.period(r["period_start"], r["period_end"], approximate=_rough_window(ctx, r))
+    who = ctx.platforms[r["platform_id"]]["name"]
+
+    def n(v: float | None) -> str:
+        return fmt.count(v) if v is not None else ""
+
+    slots = {"who": who, "numerator": n(r["numerator"]), "denominator": n(r["denominator"]), "left_up": n(r["left_up"]),
+             "numerator_label": r["numerator_label"]}
+    text = r["result_template"].format(**slots)
+    short = r["result_short_template"].format(**slots)
+    base = {"release_id": r["release_id"], "period": period, "doc_label": r.get("doc_label") or ""}
+    rows = [{**base, "value": r["numerator"], "doc_url": r["numerator_doc_url"] or "", "locator": r["numerator_locator"]}]
+    if r["denominator"] is not None:
+        rows.append({**base, "value": r["denominator"], "doc_url": r["denominator_doc_url"] or "",
+                     "locator": r["denominator_locator"]})
+    return {"text": f"{text} ({r['source_title']}, {period})", "rows": rows,
+            "short": f"{short} ({_tester(ctx, r['source_title'])}, {period})", "test": r["source_title"],
+            "period": period, "verdict": r["verdict"], "what": r["what_it_tests"],
+            "share_left_up": r["share_left_up"], "numerator": r["numerator"], "denominator": r["denominator"]}
+
+
+def _tester(ctx: Ctx, title: str) -> str:
+    """Who ran a test, from its title ('SIO, Cross-Platform Dynamics ...' -> 'Stanford Internet
+    Observatory'; abbreviations are named in data/taxonomy/label_names.csv)."""
+    word = title.split(" ")[0].rstrip(",;")
+    if word in ctx.label_names:
+        return ctx.label_names[word]
+    return title.split(",")[0].split(";")[0].strip()
+
+
+def _rough_window(ctx: Ctx, r: Row) -> bool:
+    """Whether a curator marks the test's window approximate on any row of the same study and
+    window (the rule Ctx.points applies to figures)."""
+    rough = getattr(ctx, "_rough_test_windows", None)
+    if rough is None:
+        rough = {(x["release_id"], x["source_title"], x["period_start"], x["period_end"])
+                 for x in ctx.rows("SELECT DISTINCT release_id, source_title, period_start, period_end, note FROM series "
+                                   "WHERE note IS NOT NULL ORDER BY ALL") if fmt.APPROXIMATE.search(x["note"] or "")}
+        ctx._rough_test_windows = rough
+    return (r["release_id"], r["source_title"], r["period_start"], r["period_end"]) in rough
+
+
+def verdicts_for(ctx: Ctx, platform_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(claim id, platform id) -> the statement's verdict (mart claim_verdicts): ``verdict``,
+    ``name``, how many tests test it and, when one does, the deciding ``result`` and every
+    result in ``tests`` (largest share left up first)."""
+    tests: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in ctx.query("claim_verdict_tests_for", platforms=platform_ids):
+        tests[(r["claim_id"], r["platform_id"])].append(test_result(ctx, r))
+    out = {}
+    for v in ctx.query("claim_verdicts_for", platforms=platform_ids):
+        key = (v["claim_id"], v["platform_id"])
+        out[key] = {"verdict": v["verdict"], "name": v["verdict_name"], "short": v["verdict_short"], "rank": v["verdict_rank"],
+                    "n_tests": v["n_tests"], "tests": tests.get(key, []),
+                    "result": tests[key][0] if tests.get(key) else None}
+    return out
+
+
 def claim_blocks(ctx: Ctx, platform_ids: list[str]) -> list[dict[str, Any]]:
-    """One block per (statement, platform): the statement and its evidence."""
+    """One block per (statement, platform): the statement, its verdict and its evidence."""
     claims = ctx.query("claims_for", platforms=platform_ids)
     evidence: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for e in ctx.query("claim_evidence_for", platforms=platform_ids):
         evidence[(e["claim_id"], e["platform_id"])].append(e)
+    verdicts = verdicts_for(ctx, platform_ids)
     blocks = []
+    shown: set[tuple] = set()  # findings already quoted in full under an earlier statement of the list
     for c in claims:
         ev = evidence[(c["claim_id"], c["platform_id"])]
         items = [_finding_item(e) if e["evidence_type"] == "finding" else _figure_item(ctx, e) for e in ev]
+        for i, item in enumerate(items):
+            if item["type"] == "finding":
+                key = (c["platform_id"], item["said_by"], item["text"])
+                if key in shown:  # each piece of evidence appears once per page: later, a pointer
+                    items[i] = {**item, "repeat": True}
+                shown.add(key)
         blocks.append({
             **statement_fields(ctx, c),
+            "verdict": verdicts[(c["claim_id"], c["platform_id"])],
             "independent": [i for i in items if i["kind"] in INDEPENDENT_KINDS],
             "own": [i for i in items if i["kind"] in OWN_KINDS],
             "other": [i for i in items if i["kind"] not in INDEPENDENT_KINDS | OWN_KINDS],

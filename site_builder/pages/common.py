@@ -319,3 +319,26 @@ def series_label(r: Row, name: str) -> str:
     geo = "" if r.get("geography") in (None, "global") else str(r["geography"])
     extra = ", ".join(x for x in (q, task, geo) if x)
     return f"{name} ({extra})" if extra else name
+
+
+OWN_PAGE_MIN_FIGURES = 3  # fewer published figures: a section on the shared page, not a page of its own
+SHARED_PAGE = "platforms/other-providers"
+
+
+def platform_href(ctx: Ctx, platform_id: str | None, root: str = "", *, md: bool = False) -> str:
+    """Where a platform or company is in the site, as a link from a page ``root`` away from the
+    site root: its own page (``platforms/<id>.html``) when it has OWN_PAGE_MIN_FIGURES
+    published figures or more, else its section on the shared page
+    (``platforms/other-providers.html#<id>``); '' when it has no place (an aggregate of several
+    platforms, NCMEC, which is a source, an unknown id). ``md`` gives the Markdown target
+    (``.md``), which MkDocs checks. Every link to a platform goes through here."""
+    places: dict[str, int] | None = ctx.__dict__.get("_platform_places")
+    if places is None:
+        places = {r["platform_id"]: r["figures"] for r in ctx.query("platform_places")}
+        ctx.__dict__["_platform_places"] = places
+    n = places.get(platform_id or "")
+    if n is None:
+        return ""
+    slug = str(platform_id).replace("_", "-")
+    ext = ".md" if md else ".html"
+    return f"{root}platforms/{slug}{ext}" if n >= OWN_PAGE_MIN_FIGURES else f"{root}{SHARED_PAGE}{ext}#{slug}"

@@ -65,7 +65,7 @@ def spans_figure(ctx: Ctx, rows: list[Row], major: set[str]) -> Figure:
     spans, table = [], []
     for r in sel:
         label = f"{r['platform_name']}: {r['metric_name']} ({r['source_short']}, {r['granularity']})"
-        share = f"{r['periods']} of {r['expected_periods']} periods"
+        share = f"{r['periods']} of {fmt.plural(r['expected_periods'], 'period')}"
         for run in r["runs"]:
             spans.append({"label": label, "start": run["start"].isoformat(), "end": run["end"].isoformat(),
                           "cadence": r["cadence"], "period": run_label(run["start"], run["end"], r["months"]),
@@ -88,9 +88,11 @@ def spans_figure(ctx: Ctx, rows: list[Row], major: set[str]) -> Figure:
                                        title="Periods with a published number, per platform and measure"))
     desc = "Span chart; each bar is a run of consecutive periods with a number in this site. " + " ".join(
         f"{r['platform_name']}, {r['metric_name']} ({r['source_short']}, {r['granularity']}, {r['cadence']}): "
-        f"{r['first']} to {r['last']}, {r['periods']} of {r['expected_periods']} periods"
+        f"{r['first']} to {r['last']}, {r['periods']} of {fmt.plural(r['expected_periods'], 'period')}"
         + "." + (f" Not in this site: {r['missing_text']}." if r["missing"] else "") for r in sel)
-    return Figure(id="coverage-spans", title="Who reports what, and when", takeaway=takeaway, description=desc,
+    title = (f"{len(gappy)} of {len(sel)} series of the main platforms lack figures for some periods between their "
+             "first and last") if gappy else f"All {len(sel)} series of the main platforms run without a missing period"
+    return Figure(id="coverage-spans", title=title, takeaway=takeaway, description=desc,
                   rows=table, chart=chart, cites=[],
                   columns=[Column("label", "Platform: measure (source, granularity)"), Column("period", "Periods"),
                            Column("cadence", "Cadence"), Column("state", "What is known"),

@@ -84,6 +84,33 @@ def break_note(labels: Sequence[str]) -> list[str]:
             f"{'that break' if len(labels) == 1 else 'those breaks'}, and the CSV names the break for every row."]
 
 
+def platform_colours(ctx: Ctx, rows: Sequence[Row], series: str = "series") -> dict[str, str]:
+    """Series -> its platform's colour (``data/taxonomy/palette.csv``) when the chart's series are
+    platforms: every series belongs to one platform and there are at least two platforms (series
+    of one platform, its policies, say, take the generic palette; two series of one platform on a
+    chart of several share its colour and differ in dash and point shape)."""
+    owner: dict[str, set[str]] = {}
+    for r in rows:
+        owner.setdefault(r[series], set()).add(r.get("platform_id") or "")
+    if any(len(p) != 1 or "" in p for p in owner.values()) or len(set().union(*owner.values()) if owner else ()) < 2:
+        return {}
+    palette = {r["platform_id"]: r["colour"]
+               for r in ctx.rows("SELECT platform_id, colour FROM tax_palette ORDER BY platform_id")}
+    return {name: palette[next(iter(p))] for name, p in owner.items() if next(iter(p)) in palette}
+
+
+def panel_note(rows: Sequence[Row], series: str = "series") -> list[str]:
+    """What a reader must know when a chart's series are split into panels (more than
+    ``base.MAX_SERIES``): how they were grouped and that heights differ in scale between panels."""
+    groups = base.panel_groups(rows, series, "value")
+    if len(groups) < 2:
+        return []
+    sizes = " and ".join(str(len(g)) for g in groups)
+    return [f"The {sum(map(len, groups))} series are drawn in {len(groups)} panels ({sizes} series), ordered by "
+            f"their highest value, largest first; each panel has its own scale, so heights are not comparable "
+            f"between panels."]
+
+
 def describe(ctx: Ctx, rows: Sequence[Row], series: str, style: str = "count", each: str = "period") -> str:
     """The chart description written from the rows: per series and stretch between breaks."""
     w = ctx.writer
@@ -102,15 +129,17 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
     events = shown_events(events, rows)
     chart = ChartCall(base.time_lines, dict(
         rows=slim(rows, ["x", "value", "series", "segment", "after_break"]), x="x", y="value", series="series",
-        y_title=y_title, y_format=y_format, title=title, events=slim(events, ["date", "label"]), y_zero=y_zero))
-    desc = f"Line chart. {describe(ctx, rows, 'series')}"
+        y_title=y_title, y_format=y_format, title=title, events=slim(events, ["date", "label"]), y_zero=y_zero,
+        colours=platform_colours(ctx, rows)))
+    panels = panel_note(rows)
+    desc = f"Line chart{' in panels' if panels else ''}. {describe(ctx, rows, 'series')}"
     drawn = base.events_in_span(events, (min(r["x"] for r in rows), max(r["x"] for r in rows)) if rows else None)
     if drawn:
         desc += " Marked events: " + "; ".join(f"{e['date_text']}: {e['label']}" for e in drawn) + "."
     return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows), description=desc, rows=rows,
                   columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
                   caveat=with_definitions(ctx, rows, caveat), data=ctx.selection(),
-                  notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
+                  notes=panels + break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Callable[[Row], str],
@@ -126,7 +155,7 @@ def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Ca
     events = shown_events(events, rows)
     chart = ChartCall(base.facet_lines, dict(
         rows=slim(rows, ["x", "value", "series", "facet", "segment", "after_break"]), x="x", y="value",
-        series="series", facet="facet", y_title=y_title, title=title))
+        series="series", facet="facet", y_title=y_title, title=title, colours=platform_colours(ctx, rows)))
     parts = [f"Panel {f}: " + describe(ctx, [r for r in rows if r["facet"] == f], "series")
              for f in dict.fromkeys(r["facet"] for r in rows)]
     return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows),

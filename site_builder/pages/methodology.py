@@ -16,7 +16,13 @@ def build(ctx: Ctx) -> list[Page]:
     checks = [{"name": p.stem, "description": describe_check(p.read_text(encoding="utf-8"))}
               for p in sorted((settings.SQL_DIR / "checks").glob("*.sql"))]
     held = ctx.query("held_back_list")
+    verdicts = ctx.rows("SELECT v.verdict, v.name, v.definition, r.share_left_up_above, r.share_left_up_at_most, "
+                        "(SELECT count(*) FROM claim_verdicts AS c WHERE c.verdict = v.verdict) AS n "
+                        "FROM tax_verdicts AS v LEFT JOIN tax_verdict_rules AS r USING (verdict) "
+                        "ORDER BY CAST(v.rank AS INTEGER), v.verdict")
+    tests = ctx.rows("SELECT test_id, evidence, what_it_tests, statement_kinds FROM tax_verdict_tests ORDER BY test_id")
     return [Page(path="methodology.md", title="Methodology", template="pages/methodology.md.j2", nav="About the data",
                  context={"metrics": metrics, "areas": list(ctx.policy_areas.values()), "checks": checks,
                           "held_back": held, "conflicts": ctx.query("conflicts"),
-                          "quarantined": ctx.query("quarantined_list")})]
+                          "quarantined": ctx.query("quarantined_list"),
+                          "verdicts": verdicts, "verdict_tests": tests})]

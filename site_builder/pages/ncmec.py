@@ -130,6 +130,21 @@ def reconciliation_figure(ctx: Ctx, platforms: list[str] | None, fig_id: str, ti
     else:
         takeaway = w.write(Finding("tally", "None of these rows is counted as a comparison of its own: "
                                    + count_text(rows[0]).removeprefix("not counted: "), {})).text
+    # the title states what the comparison shows; the label passed in is kept for a figure
+    # with nothing to compare
+    names = sorted({r["platform_name"] for r in counted})
+    if len(counted) == 1:
+        title = w.title(gaps(counted, ""))
+    elif counted and len(names) == 1:
+        title = w.title(Finding("tally", f"{short_name(names[0])}'s own count of its reports to NCMEC was within 5% of "
+                                         f"NCMEC's count in {close} of {len(counted)} years", {}))
+    elif counted:
+        title = w.title(Finding("tally", f"What platforms say they sent to NCMEC is within 5% of NCMEC's count in {close} "
+                                         f"of {len(counted)} platform-years", {}))
+    elif len({r["platform_name"] for r in rows}) == 1:  # nothing to compare: say why
+        title = w.title(Finding("tally", f"{short_name(rows[0]['platform_name'])}'s count of its reports to NCMEC and "
+                                         "NCMEC's count are shown but not compared: "
+                                         + count_text(rows[0]).removeprefix("not counted: "), {}))
     fig = Figure(
         id=fig_id, title=title, takeaway=takeaway, cites=far[:3],
         description="Dot chart of the ratio of the reports a platform says it sent to NCMEC to the reports NCMEC "
@@ -165,7 +180,8 @@ def _caveat(rows: list[Row], left_out: int) -> str:
             if not r["counted_in_total"]:
                 why.setdefault((r["platform_name"], count_text(r).removeprefix("not counted: ")), []).append(r["period"])
         # one sentence per platform: a list of its years is not a comparison of figures across them
-        text += (f" {left_out} of the {len(rows)} rows are shown but not counted in the takeaway. "
+        text += (f" {left_out} of the {fmt.plural(len(rows), 'row')} {'is' if left_out == 1 else 'are'} shown but "
+                 "not counted in the takeaway. "
                  + " ".join(f"{name} {_years(years)}: {reason}." for (name, reason), years in why.items()))
     return text
 

@@ -1,5 +1,7 @@
-"""One page per platform with data: its own numbers in the focus areas, NCMEC's count of its
-reports, independent tests of it, revisions of its past figures, and what it does not report."""
+"""One page per platform or company with enough figures (common.OWN_PAGE_MIN_FIGURES): its own
+numbers in the focus areas, NCMEC's count of its reports, independent tests of it, revisions of
+its past figures, and what it does not report. The All platforms page and the shared page of
+the providers with fewer figures are in platform_index.py."""
 
 from __future__ import annotations
 
@@ -8,8 +10,20 @@ from collections import defaultdict
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.findings import Finding, Written, plain_label
+from site_builder.pages import platform_index
 from site_builder.pages.claims import claim_blocks
-from site_builder.pages.common import Ctx, Page, Row, latest, name_policies, series_label, short_name, source_refs, worldwide
+from site_builder.pages.common import (
+    OWN_PAGE_MIN_FIGURES,
+    Ctx,
+    Page,
+    Row,
+    latest,
+    name_policies,
+    series_label,
+    short_name,
+    source_refs,
+    worldwide,
+)
 from site_builder.pages.coverage_states import IN_SITE, State, applicable, cell_states, platform_wide
 from site_builder.pages.figs import bar_figure, events_for, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
@@ -20,7 +34,6 @@ CHART_METRICS = ["content_actioned", "accounts_actioned", "proactive_rate", "pre
 CORE_METRICS = ["content_actioned", "accounts_actioned", "proactive_rate", "prevalence", "content_appealed",
                 "content_restored_with_appeal", "user_reports", "ncmec_reports_disclosed"]
 TEST_SOURCES = ["independent_tests", "eu_coc_hate_speech"]
-MAJOR_MIN_POINTS = 5
 # how a chart title names a measure ('Instagram's content actioned under …')
 METRIC_WORDS = {"content_actioned": "content actioned", "accounts_actioned": "accounts actioned",
                 "proactive_rate": "share found before any user report", "prevalence": "estimated prevalence",
@@ -105,12 +118,12 @@ def snapshot_chart(ctx: Ctx, pid: str, name: str, rows: list[Row], charted: set[
         lead = min(pairs, key=lambda p: (rank.get(p[0]["policy_area"], 99), p[0]["policy_label"]))
         fewest = min(pairs, key=lambda p: (p[1]["value"] / max(p[0]["value"], 1), p[0]["policy_label"]))
 
-        def pair(p: tuple[Row, Row], lead_in: str) -> Finding:
-            return Finding("pair", f"{lead_in}{{rep}} under '{p[0]['policy_label']}' and {{acc}}",
+        def pair(p: tuple[Row, Row], lead_in: str, against: str = "and") -> Finding:
+            return Finding("pair", f"{lead_in}{{rep}} under '{p[0]['policy_label']}', {against} {{acc}}",
                            {"rep": w.fact(p[0], unit="user reports"),
                             "acc": w.fact(p[1], style="count", unit=plain_label(p[1]["metric_label"]))})
 
-        title = w.title(pair(lead, f"{short_name(name)}, {period}: "))
+        title = w.title(pair(lead, f"In {period}, {short_name(name)} received ", "against"))
         # the pair with the fewest actions per report, stated as a pair: reports and accounts are
         # different units, so the sentence gives no rate
         takeaway = w.write(pair(fewest, "The same report gives ")) if fewest is not lead else Written(
@@ -272,16 +285,23 @@ def gaps(ctx: Ctx, rows: list[Row], pid: str, checks: list[Row]) -> list[dict]:
     return grid
 
 
+NOT_IN_NAV = "none"  # a page of its own, left out of the sidebar (listed on the All platforms page)
+
+
 def build(ctx: Ctx) -> list[Page]:
+    """A page for every platform or company with OWN_PAGE_MIN_FIGURES published figures or more
+    (in the sidebar when data/taxonomy/platforms.csv marks it major), the All platforms page
+    after them, and the shared page of the providers with fewer (platform_index.py).
+    Aggregates of several platforms and clearinghouses (NCMEC is a source) get neither."""
     pages = []
-    revisions = ctx.query("revisions_list", source_id="meta_cser")
+    revisions = [r for s in ctx.rows("SELECT DISTINCT source_id FROM revisions ORDER BY source_id")
+                 for r in ctx.query("revisions_list", source_id=s["source_id"])]
     checks = ctx.query("coverage_checks_list")
-    counts = {r["platform_id"]: r["n"] for r in ctx.rows(
-        "SELECT platform_id, count(*) AS n FROM series WHERE platform_id IS NOT NULL AND NOT conflict GROUP BY ALL ORDER BY ALL")}
-    for pid, n in sorted(counts.items()):
+    counts = {r["platform_id"]: r["figures"] for r in ctx.query("platform_places")}
+    shared = [pid for pid, n in counts.items() if n < OWN_PAGE_MIN_FIGURES]
+    for pid in sorted((pid for pid, n in counts.items() if n >= OWN_PAGE_MIN_FIGURES),
+                      key=lambda pid: (ctx.platforms[pid]["name"].casefold(), pid)):
         p = ctx.platforms[pid]
-        if p["kind"] == "aggregate":
-            continue
         name = p["name"]
         rows = ctx.points(platforms=[pid])
         charts = metric_charts(ctx, pid, name, rows)
@@ -298,11 +318,11 @@ def build(ctx: Ctx) -> list[Page]:
         span = fmt.span(first["period"], last["period"])
         pages.append(Page(
             path=f"platforms/{pid.replace('_', '-')}.md", title=name, template="pages/platform.md.j2",
-            nav="Platforms" if n >= MAJOR_MIN_POINTS else "Platforms/More",
+            nav="Platforms" if p["major"] else NOT_IN_NAV,
             context={"platform": p, "n_points": len(rows), "sources": [ctx.sources[s] for s in sources],
                      "claims": claim_blocks(ctx, [pid]),
                      "span": span, "figs": figures, "gaps": gaps(ctx, rows, pid, checks),
                      "gaps_checked": platform_wide(checks, pid),
                      "latest_any": latest(rows)},
             figures=figures))
-    return pages
+    return [*pages, platform_index.index_page(ctx), platform_index.shared_page(ctx, shared)]

@@ -1,5 +1,7 @@
-"""Revisions page: how platforms change their past figures from one edition to the next,
-for every source whose files republish the whole history (Meta, TikTok)."""
+"""Revisions page: how platforms change their past figures from one edition to the next.
+Child safety first, then one section per policy area (the focus areas, then the others), each
+with its count of changed figures, its largest changes and the full list; which sources could
+be checked at all (sql/queries/revision_checks.sql), and per checked source its editions."""
 
 from __future__ import annotations
 
@@ -7,12 +9,17 @@ from site_builder import fmt
 from site_builder.charts import base
 from site_builder.figures import ChartCall, Column, Figure
 from site_builder.findings import Finding
-from site_builder.pages.common import Ctx, Page, Row, source_refs
+from site_builder.pages.common import Ctx, Page, Row, platform_href, source_refs
 from site_builder.pages.figs import describe, slim
 
 CSE = ["child_sexual_exploitation"]
+CHILD_SAFETY = ["child_sexual_exploitation", "child_safety_broad", "child_safety_other"]
+# the policy areas in the order of the page; every other area follows by its rank in policy_areas.csv
+FOCUS_ORDER = ["child_sexual_exploitation", "hate_speech", "terrorism_violent_extremism", "bullying_harassment"]
+LARGEST = 5  # changes shown in each area's section (the full list follows, folded)
 REVISION_COLUMNS = [
     Column("figure", "Figure"),
+    Column("source", "Source"),
     Column("period", "Period"),
     Column("place", "Place"),
     Column("prev_edition", "Earlier edition"),
@@ -30,6 +37,9 @@ def revision_rows(ctx: Ctx, source: str) -> list[Row]:
     rows = ctx.query("revisions_list", source_id=source)
     for r in rows:
         r["figure"] = f"{r['platform_name']}: {r['policy_label']}: {r['metric_label']}"
+        r["what"] = f"{r['policy_label']}: {r['metric_label']}"
+        r["platform_href"] = platform_href(ctx, r["platform_id"])
+        r["source"] = ctx.sources[r["source_id"]]["short"]
         r["period"] = fmt.period(r["period_start"], r["period_end"])
         r["place"] = r["geography"]
         r["change_text"] = fmt.change_ratio(r["change_ratio"])
@@ -118,30 +128,96 @@ def round_trip(ctx: Ctx) -> tuple[Figure | None, Row | None]:
     return fig, lead
 
 
-def largest(ctx: Ctx, source: str, rows: list[Row]) -> Figure | None:
-    """The largest relative revisions of counts of 1,000 or more (None when there is none)."""
-    big = [r for r in rows if r["prev_value"] and r["prev_value"] >= 1000 and r["unit_kind"] == "count"
-           and r["change_kind"] != "rounded"][:25]
+def largest(rows: list[Row], n: int = LARGEST) -> tuple[list[Row], str]:
+    """The ``n`` largest relative changes among ``rows`` and what they were chosen from: counts
+    of 1,000 or more revised (not only rounded), else every change with a numeric earlier value,
+    else every change other than rounding."""
+    changed = [r for r in rows if r["change_kind"] != "rounded"]
+    big = [r for r in changed if r["change_ratio"] is not None and r["unit_kind"] == "count"
+           and r["prev_value"] is not None and r["prev_value"] >= 1000]
+    basis = "counts of 1,000 or more, by relative change (changes that only rounded a value left out)"
     if not big:
-        return None
-    name = ctx.sources[source]["short"]
-    return Figure(id=f"revisions-largest-{source}".replace("_", "-"),
-                  title=f"{name}: the largest relative revisions of counts of 1,000 or more",
-                  takeaway=ctx.writer.write(Finding(
-                      "versus", f"The largest: {big[0]['figure']}, {big[0]['period']} ({big[0]['place']}), went from "
-                                f"{big[0]['prev_value_as_published']} in the {big[0]['prev_edition']} edition to "
-                                f"{big[0]['value_as_published']} in the {big[0]['edition']} edition", {})).text,
-                  description="Table only.", rows=big, columns=REVISION_COLUMNS, sources=source_refs(ctx, big))
+        big = [r for r in changed if r["change_ratio"] is not None]
+        basis = "changes with a numeric earlier value, by relative change (no count of 1,000 or more changed)"
+    if not big:
+        big, basis = changed, "changes other than rounding (none has a numeric earlier value to compare)"
+    return sorted(big, key=lambda r: -abs(r["change_ratio"] or 0))[:n], basis
 
 
-def all_revisions(ctx: Ctx, source: str, rows: list[Row]) -> Figure:
-    trips = sum(1 for r in rows if r["round_trip"])
-    name = ctx.sources[source]["short"]
-    return Figure(id=f"revisions-all-{source}".replace("_", "-"), title=f"{name}: every revision found",
-                  cites=[], takeaway=ctx.writer.write(Finding(
-                      "tally", f"{fmt.plural(len(rows), 'change')}; {trips:,} of them belong to figures that later returned to "
-                               "a value they had before", {})).text,
-                  description="Table only.", rows=rows, columns=REVISION_COLUMNS, sources=source_refs(ctx, rows))
+def area_name(ctx: Ctx, area: str | None) -> str:
+    return ctx.policy_areas[area]["name"] if area in ctx.policy_areas else "Other or mixed"
+
+
+def area_section(ctx: Ctx, area: str, rows: list[Row]) -> dict:
+    """One policy area: how many changes to how many figures, per source; its largest
+    changes; and the figure that lists every change (table and CSV)."""
+    name = area_name(ctx, area)
+    slug = area.replace("_", "-")
+    figures = len({_figure_key(r) for r in rows})
+    per_source = [(ctx.sources[s]["short"], sum(1 for r in rows if r["source_id"] == s))
+                  for s in sorted({r["source_id"] for r in rows})]
+    top, basis = largest(rows)
+    rounded = sum(1 for r in rows if r["change_kind"] == "rounded")
+    listed = ctx.writer.write(Finding(
+        "tally", f"All {fmt.plural(len(rows), 'change')}, the largest relative change first"
+                 + (f"; {rounded:,} of them only rounded a value to fewer decimals" if rounded else ""), {}))
+    fig = Figure(id=f"revisions-{slug}", title=f"{name}: every change to a published figure", cites=[],
+                 takeaway=listed.text, description="Table only.", rows=rows, columns=REVISION_COLUMNS,
+                 sources=source_refs(ctx, rows),
+                 caveat="A change is the same platform, policy, metric, period and place with another value in the "
+                        "next edition; 'Returned to an earlier value?' says whether the figure later came back.")
+    return {"area": area, "slug": slug, "name": name, "changes": len(rows), "figures": figures,
+            "per_source": per_source, "largest": top, "basis": basis, "fig": fig,
+            "round_trips": len({_figure_key(r) for r in rows if r["round_trip"]})}
+
+
+def _figure_key(r: Row) -> tuple:
+    """One published figure: source, platform, policy, metric, period and place."""
+    return (r["source_id"], r["platform_label"], r["policy_key"], r["metric_key"], r["period"], r["geo_code"])
+
+
+def area_sections(ctx: Ctx, rows: list[Row]) -> list[dict]:
+    """A section per policy area with a change: FOCUS_ORDER first, then by rank."""
+    areas = sorted({r["policy_area"] or "other" for r in rows},
+                   key=lambda a: (FOCUS_ORDER.index(a) if a in FOCUS_ORDER else len(FOCUS_ORDER),
+                                  ctx.policy_areas[a]["rank"] if a in ctx.policy_areas else 999, a))
+    return [area_section(ctx, a, [r for r in rows if (r["policy_area"] or "other") == a]) for a in areas]
+
+
+def checkable(ctx: Ctx) -> list[Row]:
+    """Every source: whether it could be checked for revisions, across which editions, and
+    why not otherwise (from the releases table: sql/queries/revision_checks.sql)."""
+    out = []
+    for r in ctx.query("revision_checks"):
+        r = dict(r)
+        r["checked"] = r["overlapping_pairs"] > 0
+        if r["checked"]:
+            r["editions"] = f"{r['full_editions']} full editions, {r['first_full']} to {r['last_full']}"
+            r["why"] = (f"each edition republishes the whole history; {fmt.plural(r['pairs'], 'pair')} of consecutive "
+                        f"editions compared, {fmt.plural(r['changes'], 'change')} found")
+        elif r["full_editions"] >= 2:
+            r["editions"] = f"{r['full_editions']} full editions, {r['first_full']} to {r['last_full']}"
+            r["why"] = "its full editions do not overlap in periods, so no figure appears in two of them"
+        elif r["full_editions"] == 1:
+            r["editions"] = f"1 full edition ({r['first_full']})"
+            r["why"] = "one full edition only: there is no second to compare it with"
+        elif r["single_editions"] >= 2:
+            r["editions"] = f"{r['single_editions']} editions, {r['first_single']} to {r['last_single']}"
+            r["why"] = ("each edition publishes only its own periods, not the whole history"
+                        + (f" ({fmt.plural(r['repeated_periods'], 'period')} appear in two editions; editions that are "
+                           "not full republications are not compared)" if r["repeated_periods"] else
+                           ", so no figure appears in two of them"))
+        elif r["single_editions"] == 1:
+            r["editions"] = f"1 edition ({r['first_single']})" + (
+                f" in {r['single_files']} files" if r["single_files"] > 1 else "")
+            r["why"] = "one edition only: there is no second to compare it with"
+        else:
+            r["editions"] = "no publisher's file; " + fmt.plural(r["curated"], "transcription")
+            r["why"] = "only transcriptions (by hand or from a copy) are in this site, not editions of the publisher's files"
+        if r["curated"] and (r["full_editions"] or r["single_editions"]):
+            r["editions"] += f", and {fmt.plural(r['curated'], 'transcription')} (not compared)"
+        out.append(r)
+    return out
 
 
 def summary(ctx: Ctx, source: str, rows: list[Row]) -> dict:
@@ -165,15 +241,26 @@ def summary(ctx: Ctx, source: str, rows: list[Row]) -> dict:
 
 def build(ctx: Ctx) -> list[Page]:
     sources = [r["source_id"] for r in ctx.rows("SELECT DISTINCT source_id FROM edition_pairs ORDER BY source_id")]
-    sections, figures = [], []
+    by_source, figures, rows = [], [], []
     for source in sources:
-        rows = revision_rows(ctx, source)
-        big = largest(ctx, source, rows)
-        figs = [f for f in (by_edition(ctx, source), big, all_revisions(ctx, source, rows)) if f]
-        figures.extend(figs)
-        sections.append({**summary(ctx, source, rows), "figs": figs, "no_large_revision": big is None})
+        src_rows = revision_rows(ctx, source)
+        rows.extend(src_rows)
+        chart = by_edition(ctx, source)
+        figures.append(chart)
+        by_source.append({**summary(ctx, source, src_rows), "fig": chart})
+    areas = area_sections(ctx, rows)
+    figures.extend(a["fig"] for a in areas)
     trip, lead = round_trip(ctx)
     if trip:
         figures.append(trip)
+    child = [a for a in areas if a["area"] in CHILD_SAFETY]
+    focus = [a for a in areas if a["area"] in FOCUS_ORDER]
     return [Page(path="revisions.md", title="Revisions", template="pages/revisions.md.j2", nav="Revisions",
-                 context={"sections": sections, "round_trip": trip, "lead": lead}, figures=figures)]
+                 context={"by_source": by_source, "round_trip": trip, "lead": lead, "areas": areas,
+                          "focus": focus, "others": [a for a in areas if a["area"] not in FOCUS_ORDER],
+                          "focus_missing": [ctx.policy_areas[a]["name"] for a in FOCUS_ORDER
+                                            if a in ctx.policy_areas and a not in {x["area"] for x in areas}],
+                          "child": child, "child_changes": sum(a["changes"] for a in child),
+                          "child_figures": sum(a["figures"] for a in child), "total": len(rows),
+                          "checks": checkable(ctx)},
+                 figures=figures)]

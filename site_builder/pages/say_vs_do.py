@@ -19,11 +19,22 @@ def area_name(ctx: Ctx, area: str) -> str:
 
 
 def cell(blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """One platform and policy area: its statements, the verdict of the cell (the most severe
+    verdict of its statements, data/taxonomy/verdicts.csv ranks them), the statement that
+    verdict belongs to (``claim``: the first tested one, else the first), how many statements
+    an independent test tests, the strongest other evidence, findings without counts and
+    the measures no source publishes."""
+    ranked = sorted(blocks, key=lambda b: b["verdict"]["rank"])  # stable: keeps the query's order within a verdict
+    lead = ranked[0]
     evidence = [e for e in (strongest(b) for b in blocks) if e]
     best = min(evidence, key=lambda e: RANK.get(e["kind"], 9)) if evidence else None
-    independent = next((i for b in blocks for i in b["independent"] if i["kind"] in INDEPENDENT_KINDS), None)
+    findings = list({(i.get("text"), i.get("label"), i.get("value_text"), i.get("period")): i
+                     for b in blocks for i in b["independent"]
+                     if i["kind"] in INDEPENDENT_KINDS and not i.get("repeat")}.values())
     missing = sorted({m for b in blocks for m in b["not_reported"]})
-    return {"claim": blocks[0], "n": len(blocks), "strongest": best, "independent": independent, "missing": missing}
+    return {"claim": lead, "verdict": lead["verdict"], "others": [b for b in blocks if b is not lead],
+            "n": len(blocks), "n_tested": sum(b["verdict"]["verdict"] != "not_tested" for b in blocks),
+            "strongest": best, "findings": findings, "missing": missing}
 
 
 def build(ctx: Ctx) -> list[Page]:
@@ -42,7 +53,8 @@ def build(ctx: Ctx) -> list[Page]:
                 rows.append({"platform": ctx.platforms[pid], "platform_id": pid, "has_page": pid in has_page,
                              "policy_area": area, "anchor": f"{pid}-{area}".replace("_", "-"),
                              "area": area_name(ctx, area), **cell(sel)})
-    untested = sum(1 for r in rows if not r["independent"])
+    untested = sum(1 for r in rows if not r["n_tested"])
+    verdict_names = ctx.rows("SELECT verdict, name FROM tax_verdicts ORDER BY CAST(rank AS INTEGER), verdict")
     by_key = {(r["platform_id"], r["policy_area"]): r for r in rows}
     matrix = [{"platform": ctx.platforms[pid], "platform_id": pid, "cells": [by_key.get((pid, a)) for a in AREAS]}
               for pid in platform_ids]
@@ -50,4 +62,5 @@ def build(ctx: Ctx) -> list[Page]:
     return [Page(path="say-vs-do.md", title="Say vs do", template="pages/say_vs_do.md.j2", nav="",
                  context={"rows": rows, "untested": untested, "n_statements": len(blocks),
                           "unplaced": unplaced,
-                          "matrix": matrix, "area_names": [area_name(ctx, a) for a in AREAS]})]
+                          "matrix": matrix, "verdict_names": verdict_names,
+                          "tested": [r for r in rows if r["n_tested"]], "area_names": [area_name(ctx, a) for a in AREAS]})]

@@ -177,14 +177,15 @@ def reports_vs_actions(ctx: Ctx, t: Topic, rows: list[Row]) -> list[Figure]:
 
 
 def reports_and_actions(w: Writer, by: dict[str, Row], key: str) -> Finding:
-    """'X, 'Hateful Conduct', 2024H1: 66,898,539 user reports and 2,361 account suspensions'
-    (facts named ``<key>_rep``, ``<key>_<metric>`` so several can share one sentence)."""
+    """'In 2024H1, X received 66,898,539 user reports under 'Hateful Conduct', against 2,361 account
+    suspensions and 4,950,321 posts removed or labeled' (facts named ``<key>_rep``,
+    ``<key>_<metric>`` so several can share one sentence)."""
     r0 = by["user_reports"]
     acts = [m for m in ("accounts_actioned", "content_actioned") if m in by]
     facts = {f"{key}_rep": w.fact(r0, style="count", unit="user reports"),
              **{f"{key}_{m}": w.fact(by[m], style="count", unit=plain_label(by[m]["metric_label"])) for m in acts}}
-    return Finding("pair", f"{short_name(r0['platform_name'])}, '{r0['policy_label']}', {{{key}_rep.period}}: "
-                           f"{{{key}_rep}}; " + " and ".join(f"{{{key}_{m}}}" for m in acts), facts)
+    return Finding("pair", f"In {{{key}_rep.period}}, {short_name(r0['platform_name'])} received {{{key}_rep}} under "
+                           f"'{r0['policy_label']}', against " + " and ".join(f"{{{key}_{m}}}" for m in acts), facts)
 
 
 def tests(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:

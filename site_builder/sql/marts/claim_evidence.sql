@@ -4,8 +4,11 @@
 --   statement (mart claim_topics); worldwide figures, or country figures for sources that
 --   publish no worldwide ones;
 -- * 'finding': every audit finding (a regulator's or investigator's finding in
---   data/claims.csv) about the same platform and policy area; findings the platform
---   published itself (self_reported) rank with its own figures, not as independent.
+--   data/claims.csv) about the same platform and policy area that tests the statement by the
+--   rule 'findings_without_counts' of data/taxonomy/verdict_tests.csv (a rule or commitment
+--   whose text says what it does not allow, recorded no later than the month of the finding);
+--   findings the platform published itself (self_reported) rank with its own figures, not as
+--   independent. Test results with counts are in mart claim_verdict_tests, not here.
 -- evidence_rank orders the evidence from the most independent: tests, regulator findings
 -- and monitoring, then NCMEC's counts, the platform's own report and compilations.
 WITH topics AS (
@@ -65,7 +68,11 @@ findings AS (
     CROSS JOIN unnest(c.platform_ids) AS cp(platform_id)
     JOIN stg_claims AS f
       ON f.kind = 'audit_finding' AND f.policy_area = c.policy_area AND list_contains(f.platform_ids, cp.platform_id)
+    JOIN tax_verdict_tests AS t ON t.evidence = 'finding'
     WHERE c.kind <> 'audit_finding'
+      AND list_contains(string_split(t.statement_kinds, ';'), c.kind)
+      AND regexp_matches(coalesce(c.quote, '') || ' ' || coalesce(c.paraphrase, ''), t.statement_pattern, 'i')
+      AND (f.date IS NULL OR c.date IS NULL OR c.date < date_trunc('month', f.date) + INTERVAL 1 MONTH)
 )
 SELECT * FROM figures
 UNION ALL

@@ -1,0 +1,19 @@
+-- One row per statement, platform and independent test result (mart test_results) that
+-- tests it, by the rules of data/taxonomy/verdict_tests.csv: the statement is a kind the test
+-- applies to (a rule or commitment), its text (quote or paraphrase) matches the test's
+-- pattern (what it promises: 'zero tolerance', 'we do not allow' ...), the test concerns one
+-- of the statement's evidence areas, and the statement's recorded date falls no later than the
+-- month the test ended (statement dates are mostly the day a copy was recorded, days or weeks
+-- after it came into force; a statement first recorded after the test is not tested by it).
+-- `verdict`: what the test's share left up decides (data/taxonomy/verdict_rules.csv).
+SELECT c.claim_id, cp.platform_id, r.*, t.what_it_tests, t.result AS result_template, t.result_short AS result_short_template, v.verdict
+FROM stg_claims AS c
+CROSS JOIN unnest(c.platform_ids) AS cp(platform_id)
+JOIN test_results AS r ON r.platform_id = cp.platform_id AND list_contains(c.evidence_areas, r.policy_area)
+JOIN tax_verdict_tests AS t ON t.test_id = r.test_id
+JOIN tax_verdict_rules AS v
+  ON r.share_left_up > CAST(v.share_left_up_above AS DOUBLE) AND r.share_left_up <= CAST(v.share_left_up_at_most AS DOUBLE)
+WHERE list_contains(string_split(t.statement_kinds, ';'), c.kind)
+  AND regexp_matches(coalesce(c.quote, '') || ' ' || coalesce(c.paraphrase, ''), t.statement_pattern, 'i')
+  AND c.date IS NOT NULL
+  AND c.date < date_trunc('month', r.period_end) + INTERVAL 1 MONTH
