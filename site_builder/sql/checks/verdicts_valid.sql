@@ -10,6 +10,10 @@ WITH rules AS (
     FROM tax_verdict_rules
 ),
 shares AS (SELECT unnest([0.0, 0.001, 0.25, 0.5, 0.5001, 0.999, 1.0]::DOUBLE[]) AS share),
+published AS (
+    SELECT DISTINCT s.metric_label FROM series AS s JOIN sources AS src USING (source_id)
+    WHERE src.kind IN ('ngo_test', 'regulator')
+),
 labels AS (
     SELECT obs_file, test_id, unnest(string_split(denominator_label, '|')) AS label FROM tax_verdict_tests
     WHERE evidence = 'figures' AND coalesce(denominator_label, '') <> ''
@@ -44,10 +48,10 @@ SELECT obs_file, 'test ' || test_id, problem FROM (
     FROM (SELECT obs_file, test_id, unnest(string_split(statement_kinds, ';')) AS k FROM tax_verdict_tests)
     WHERE k NOT IN ('rule', 'commitment', 'policy_change', 'regulatory_obligation')
     UNION ALL
-    SELECT obs_file, test_id, 'no independent test publishes the metric label ''' || label || ''' (renamed?)'
-    FROM labels
-    WHERE label NOT IN (SELECT s.metric_label FROM series AS s JOIN sources AS src USING (source_id)
-                        WHERE src.kind IN ('ngo_test', 'regulator'))
-      -- a site with no independent tests at all (a fixture, a first build) has nothing to rename
-      AND EXISTS (SELECT 1 FROM series AS s JOIN sources AS src USING (source_id) WHERE src.kind = 'ngo_test')
+    SELECT l.obs_file, l.test_id, 'no independent test publishes the metric label ''' || l.label || ''' (renamed?)'
+    FROM labels AS l
+    WHERE label NOT IN (SELECT metric_label FROM published)
+      -- half a test still published is a rename; a site without the test at all (a fixture) has none
+      AND EXISTS (SELECT 1 FROM labels AS o WHERE o.test_id = l.test_id AND o.label <> l.label
+                  AND o.label IN (SELECT metric_label FROM published))
 )
