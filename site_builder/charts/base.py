@@ -206,7 +206,7 @@ def _time_panel(rows: Sequence[Row], all_names: Sequence[str], names: Sequence[s
                                  titleFontSize=size, titleLimit=height + 40)),
         "color": alt.Color(f"{series}:N", scale=color, title=None, legend=legend),
     }
-    line = base.mark_line(clip=True).encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, title=None,
+    line = base.mark_line().encode(**enc, strokeDash=alt.StrokeDash(f"{series}:N", scale=dash, title=None,
                                                                              legend=legend), **_segments(rows))
     layers = [line, *_points(base, rows, enc, series, shape, legend=legend is not None),
               *_events_layer(drawn, xdom, plot_w, size - 1)]
