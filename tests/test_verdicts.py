@@ -19,7 +19,8 @@ from conftest import REPO
 from site_builder import settings
 
 MARTS = ["test_results", "claim_verdict_tests", "claim_verdicts"]
-TABLES = ["series", "sources", "platforms", "stg_claims", "tax_verdict_tests", "tax_verdict_rules", "tax_verdicts"]
+TABLES = ["series", "sources", "platforms", "stg_claims", "tax_verdict_tests", "tax_verdict_rules", "tax_verdicts",
+          "tax_metric_labels"]
 
 
 def rows(con, sql: str, params=None) -> list[dict]:
