@@ -4,8 +4,6 @@ where it is) and the shared page of providers with too few figures for a page of
 
 from __future__ import annotations
 
-from typing import Any
-
 from site_builder import fmt
 from site_builder.pages.claims import claim_blocks
 from site_builder.pages.common import (
@@ -24,10 +22,6 @@ TEST_SOURCES = ["independent_tests", "eu_coc_hate_speech"]
 GROUPS = {1: "In the sidebar", 2: "Own page", 3: "Shared page"}
 
 
-def _period(start: Any, end: Any) -> str:
-    return fmt.period(start, end)
-
-
 def index_rows(ctx: Ctx, root: str) -> list[Row]:
     """One row per platform or company with figures (sql/queries/platform_index.sql), with
     its group, its link and the text of every cell; in the default order: group, then name."""
@@ -35,11 +29,10 @@ def index_rows(ctx: Ctx, root: str) -> list[Row]:
     for r in ctx.query("platform_index", test_sources=TEST_SOURCES):
         own = r["figures"] >= OWN_PAGE_MIN_FIGURES
         group = 1 if own and r["major"] else 2 if own else 3
-        first, last = _period(r["first_start"], r["first_end"]), _period(r["last_start"], r["last_end"])
+        first, last = fmt.period(r["first_start"], r["first_end"]), fmt.period(r["last_start"], r["last_end"])
         rows.append({
             **r, "group": group, "where": GROUPS[group], "href": platform_href(ctx, r["platform_id"], root),
             "slug": r["platform_id"].replace("_", "-"),
-            "sources_text": "; ".join(ctx.sources[s]["short"] for s in r["source_ids"]),
             "periods_text": fmt.span_text(first, last), "first_iso": r["first_start"].isoformat(),
             "ncmec_text": (f"{r['ncmec_first']}" if r["ncmec_first"] == r["ncmec_last"]
                            else f"{r['ncmec_first']}–{r['ncmec_last']}") + f" ({fmt.plural(r['ncmec_years'], 'year')})"
