@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from site_builder import fmt
 from site_builder.findings import Finding, plain_label
-from site_builder.pages.claims import KIND_NAMES, _finding_item, doc_fields, statement_fields, test_result
+from site_builder.pages.claims import _finding_item, statement_fields, test_result
 from site_builder.pages.common import Ctx, Page, Row, enrich, source_refs
 
 SECTIONS = {"rules": "The rules in force then", "said": "What the companies said at the time",
@@ -61,11 +60,7 @@ def build(ctx: Ctx) -> list[Page]:
     claims = {c["claim_id"]: c for c in ctx.rows("SELECT * FROM stg_claims ORDER BY claim_id")}
     figures = {(r["case_id"], r["line"]): r for r in ctx.rows("SELECT * FROM case_figures ORDER BY case_id, line")}
     tests = defaultdict(list)
-    for r in ctx.rows("SELECT t.*, vt.what_it_tests, vt.result AS result_template, vt.result_short AS result_short_template, v.verdict "
-                      "FROM test_results AS t JOIN tax_verdict_tests AS vt USING (test_id) "
-                      "JOIN tax_verdict_rules AS v ON t.share_left_up > CAST(v.share_left_up_above AS DOUBLE) "
-                      "AND t.share_left_up <= CAST(v.share_left_up_at_most AS DOUBLE) "
-                      "ORDER BY test_id, platform_id, policy_label, period_end, release_id"):
+    for r in ctx.rows("SELECT * FROM test_results ORDER BY test_id, platform_id, policy_label, period_end, release_id"):
         tests[(r["test_id"], r["platform_id"], r["policy_label"])].append(r)
     verdict_names = {r["verdict"]: r for r in ctx.rows("SELECT * FROM tax_verdicts ORDER BY verdict")}
     pages = []
@@ -83,13 +78,11 @@ def build(ctx: Ctx) -> list[Page]:
                     {**test_result(ctx, r), "verdict_tag": verdict_names[r["verdict"]]}
                     for r in tests[tuple(i["ref_parts"][:3])]]}
             sections[i["section"]].append({**entry, "why": i["why"]})
-        when = fmt.date_text(case["date"], case["date_precision"])
         pages.append(Page(
             path=case_path(case["case_id"]), title=case["title"].split(":")[0], template="pages/case.md.j2",
-            nav="Cases", context={"case": case, "when": when, "sections": sections, "section_names": SECTIONS,
+            nav="Cases", context={"case": case, "sections": sections, "section_names": SECTIONS,
                                   "platforms": [ctx.platforms[p] for p in case["platform_ids"]],
-                                  "kind_names": KIND_NAMES, "figure_sources": source_refs(ctx, source_rows),
-                                  "doc_fields": doc_fields}))
+                                  "figure_sources": source_refs(ctx, source_rows)}))
     return pages
 
 

@@ -5,14 +5,12 @@
 -- of the statement's evidence areas, and the statement's recorded date falls no later than the
 -- month the test ended (statement dates are mostly the day a copy was recorded, days or weeks
 -- after it came into force; a statement first recorded after the test is not tested by it).
--- `verdict`: what the test's share left up decides (data/taxonomy/verdict_rules.csv).
-SELECT c.claim_id, cp.platform_id, r.*, t.what_it_tests, t.result AS result_template, t.result_short AS result_short_template, v.verdict
+-- The result's `verdict` is what its share left up decides (mart test_results).
+SELECT c.claim_id, cp.platform_id, r.*
 FROM stg_claims AS c
 CROSS JOIN unnest(c.platform_ids) AS cp(platform_id)
 JOIN test_results AS r ON r.platform_id = cp.platform_id AND list_contains(c.evidence_areas, r.policy_area)
 JOIN tax_verdict_tests AS t ON t.test_id = r.test_id
-JOIN tax_verdict_rules AS v
-  ON r.share_left_up > CAST(v.share_left_up_above AS DOUBLE) AND r.share_left_up <= CAST(v.share_left_up_at_most AS DOUBLE)
 WHERE list_contains(string_split(t.statement_kinds, ';'), c.kind)
   AND regexp_matches(coalesce(c.quote, '') || ' ' || coalesce(c.paraphrase, ''), t.statement_pattern, 'i')
   AND c.date IS NOT NULL

@@ -5,6 +5,8 @@
 -- share left up as the testers published it (`denominator` NULL). `left_up` is the number of
 -- items the platform did not act on (NULL for a share), `share_left_up` that share (0 to 1).
 -- Only independent sources (researchers' tests, regulators) and single platforms count.
+-- `verdict` is what the share decides (data/taxonomy/verdict_rules.csv); `what_it_tests` and the
+-- sentence templates `result_template` / `result_short_template` come from the test's row.
 WITH t AS (
     SELECT * FROM tax_verdict_tests WHERE evidence = 'figures'
 ),
@@ -42,7 +44,14 @@ shares AS (
     FROM t
     JOIN s ON list_contains(string_split(t.numerator_label, '|'), s.metric_label) AND s.unit = 'percent'
     WHERE coalesce(t.denominator_label, '') = ''
+),
+results AS (
+    SELECT *, left_up / denominator AS share_left_up FROM pairs
+    UNION ALL
+    SELECT *, numerator / 100 AS share_left_up FROM shares
 )
-SELECT *, left_up / denominator AS share_left_up FROM pairs
-UNION ALL
-SELECT *, numerator / 100 AS share_left_up FROM shares
+SELECT r.*, t.what_it_tests, t.result AS result_template, t.result_short AS result_short_template, v.verdict
+FROM results AS r
+JOIN t USING (test_id)
+JOIN tax_verdict_rules AS v
+  ON r.share_left_up > CAST(v.share_left_up_above AS DOUBLE) AND r.share_left_up <= CAST(v.share_left_up_at_most AS DOUBLE)
