@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from site_builder.pages.claims import INDEPENDENT_KINDS, claim_blocks, statement_fields, strongest
-from site_builder.pages.common import Ctx, Page
+from site_builder.pages.common import Ctx, Page, platform_href
 
 AREAS = ["child_sexual_exploitation", "hate_speech", "terrorism_violent_extremism", "bullying_harassment",
          "all_policies"]
@@ -43,14 +43,12 @@ def build(ctx: Ctx) -> list[Page]:
     platform_ids = sorted((p for p in platform_ids if ctx.platforms[p]["kind"] != "aggregate"),
                           key=lambda p: (ctx.platforms[p]["name"], p))
     blocks = claim_blocks(ctx, platform_ids)
-    has_page = {r["platform_id"] for r in ctx.rows(
-        "SELECT DISTINCT platform_id FROM series WHERE platform_id IS NOT NULL AND NOT conflict ORDER BY 1")}
     rows = []
     for pid in platform_ids:
         for area in AREAS:
             sel = [b for b in blocks if b["platform_id"] == pid and b["policy_area"] == area]
             if sel:
-                rows.append({"platform": ctx.platforms[pid], "platform_id": pid, "has_page": pid in has_page,
+                rows.append({"platform": ctx.platforms[pid], "platform_id": pid, "href": platform_href(ctx, pid),
                              "policy_area": area, "anchor": f"{pid}-{area}".replace("_", "-"),
                              "area": area_name(ctx, area), **cell(sel)})
     untested = sum(1 for r in rows if not r["n_tested"])
