@@ -273,6 +273,6 @@ def build(ctx: Ctx) -> list[Page]:
                  context={"area": area, "broad": ctx.policy_areas["child_safety_broad"], "comparability": COMPARABILITY,
                           "figs": {f.id: f for f in figures},
                           "annotations": events_for(ctx, sources=sorted(ctx.sources), areas=topic.areas),
-                          "platforms": platforms_with_data(rows)},
+                          "platforms": platforms_with_data(rows, ctx.platforms)},
                  figures=figures)]
 

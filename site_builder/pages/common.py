@@ -287,11 +287,13 @@ def worldwide(rows: Iterable[Row]) -> list[Row]:
     return [r for r in rows if keep[(r["source_id"], r["metric_id"])] in (None, r["geography"])]
 
 
-def platforms_with_data(rows: Iterable[Row]) -> dict[str, Any]:
-    """The harmonised platforms among ``rows`` (names, sorted) and how many other providers
+def platforms_with_data(rows: Iterable[Row], platforms: dict[str, Row]) -> dict[str, Any]:
+    """The harmonised platforms among ``rows`` (names, sorted; not aggregates of several, and
+    not NCMEC, whose own totals are a source's, not a platform's) and how many other providers
     appear only under the names a list publishes (NCMEC's, the DSA database's)."""
     rows = list(rows)
-    names = sorted({r["platform_name"] for r in rows if r["platform_id"] not in (None, "aggregate")})
+    names = sorted({r["platform_name"] for r in rows if r["platform_id"] is not None
+                    and platforms[r["platform_id"]]["kind"] not in ("aggregate", "clearinghouse")})
     others = {r["platform_label"] for r in rows if r["platform_id"] is None}
     return {"names": names, "others": len(others)}
 

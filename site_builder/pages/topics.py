@@ -289,7 +289,7 @@ def build(ctx: Ctx) -> list[Page]:
                                latest_table(ctx, t, rows)) if f]
         area = ctx.policy_areas[t.area]
         notes = events_for(ctx, sources=sorted(ctx.sources), areas=t.areas)
-        platforms = platforms_with_data(rows)
+        platforms = platforms_with_data(rows, ctx.platforms)
         pages.append(Page(
             path=f"topics/{t.slug}.md", title=area["name"], template="pages/topic.md.j2", nav="Topics",
             context={"area": area, "related": [ctx.policy_areas[a] for a in t.related], "figs": figures,
