@@ -66,10 +66,12 @@ def dated(text: str) -> tuple[str, str]:
     """The first date a free-text date names, in reading order, and its precision: 2025-01-07
     (day), 2022-04 or 'May 2024' (month: the first of the month), 2025 (year: 1 January), or
     ('', ''). 'policy dated October 2020; OTA record 2022-07-06' is October 2020: the date the
-    text names first, not the most precise one."""
+    text names first, not the most precise one; '2022-04-16/17' (one of two days) is April 2022."""
     found: list[tuple[int, int, str, str]] = []  # (position, preference, ISO date, precision)
-    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
-        found.append((m.start(), 0, date(int(m[1]), int(m[2]), int(m[3])).isoformat(), "day"))
+    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b(/\d{1,2}\b)?", text):
+        # '2022-04-16/17' (one of two days) is known only to the month
+        found.append((m.start(), 0, date(int(m[1]), int(m[2]), 1 if m[4] else int(m[3])).isoformat(),
+                      "month" if m[4] else "day"))
     for m in re.finditer(r"\b(\d{4})-(\d{2})\b(?!-\d)", text):
         found.append((m.start(), 1, date(int(m[1]), int(m[2]), 1).isoformat(), "month"))
     for m in re.finditer(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b", text, flags=re.I):

@@ -117,12 +117,13 @@ def test_result(ctx: Ctx, r: Row) -> dict[str, Any]:
 
 
 def _tester(ctx: Ctx, title: str) -> str:
-    """Who ran a test, from its title ('SIO, Cross-Platform Dynamics ...' -> 'Stanford Internet
-    Observatory'; abbreviations are named in data/taxonomy/label_names.csv)."""
+    """Who ran a test, from its title ('SIO, Cross-Platform Dynamics ...; figures via press' ->
+    'Stanford Internet Observatory, as reported in the press'; abbreviations are named in
+    data/taxonomy/label_names.csv)."""
     word = title.split(" ")[0].rstrip(",;")
-    if word in ctx.label_names:
-        return ctx.label_names[word]
-    return title.split(",")[0].split(";")[0].strip()
+    who = ctx.label_names[word] if word in ctx.label_names else title.split(",")[0].split(";")[0].strip()
+    # counts read in a press summary, not in the report ('figures via press', 'counts via ... summary')
+    return who + (", as reported in the press" if " via " in title else "")
 
 
 def _rough_window(ctx: Ctx, r: Row) -> bool:

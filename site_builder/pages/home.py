@@ -33,6 +33,14 @@ class Headline:
     rows: tuple = ()
 
 
+def card_date(block: dict) -> str:
+    """A statement's date as a card states it: a date read from an archived copy ('in force
+    2022-04-19 (OTA record)') is when the copy was recorded, not when the platform said it."""
+    when = fmt.date_text(block["date"], block["date_precision"]) or "undated"
+    recorded = "OTA" in (block.get("date_as_published") or "") and "dated" not in block["date_as_published"]
+    return f"in force when recorded, {when}" if recorded and block["date"] else when
+
+
 def contrasts(ctx: Ctx) -> list[dict]:
     """Up to CARDS say-versus-do cards, one per platform (query home_contrasts): the statement
     block (as on the platform page) with its verdict and deciding test, and the say-vs-do anchor."""
@@ -43,7 +51,7 @@ def contrasts(ctx: Ctx) -> list[dict]:
         seen.add(r["platform_id"])
         block = next(b for b in claim_blocks(ctx, [r["platform_id"]]) if b["claim_id"] == r["claim_id"])
         picked.append({"block": block, "verdict": block["verdict"], "platform": ctx.platforms[r["platform_id"]],
-                       "area": r["area_name"], "date": fmt.date_text(block["date"], block["date_precision"]) or "undated",
+                       "area": r["area_name"], "date": card_date(block),
                        "anchor": f"say-vs-do.html#{r['platform_id']}-{r['policy_area']}".replace("_", "-")})
         if len(picked) == CARDS:
             break
