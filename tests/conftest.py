@@ -99,3 +99,20 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_dir = tmp_path_factory.mktemp("build")
     build(data_dir=REPO / "data", build_dir=build_dir, use_cache=False, console=quiet())
     return build_dir
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, driven by Playwright) for the whole session: Playwright's
+    sync API runs one instance per process, so every browser test shares it (skips locally when
+    Chromium or Playwright is missing, fails in CI; see tests/browser_support.py)."""
+    from browser_support import LAUNCH_ARGS, require_chromium, require_playwright
+
+    chromium = require_chromium()
+    sync_playwright = require_playwright()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()

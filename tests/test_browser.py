@@ -21,7 +21,6 @@ from browser_support import (
     COLOUR_RULES,
     DESKTOP,
     FIGURES_JS,
-    LAUNCH_ARGS,
     OVERFLOW_JS,
     PHONE,
     SVG_TEXT_JS,
@@ -32,8 +31,6 @@ from browser_support import (
     block_off_site,
     describe_violation,
     group_by_rule,
-    require_chromium,
-    require_playwright,
     serve,
     site_pages,
     sweep,
@@ -52,16 +49,8 @@ def listing(problems: dict[str, list[str]] | list[str], limit: int = 200) -> str
 
 # --- fixtures ---------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def browser():
-    chromium = require_chromium()
-    sync_playwright = require_playwright()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+# `browser` (one headless Chromium for the whole session) is in conftest.py: Playwright's sync
+# API allows one instance per process, and tests/test_navigation.py uses it too.
 
 
 @pytest.fixture(scope="session")

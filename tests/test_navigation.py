@@ -268,17 +268,12 @@ def test_revisions_name_every_source_and_whether_it_could_be_checked(built_site)
 # --- in the browser ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def chromium_page(built_site):
-    from browser_support import LAUNCH_ARGS, require_chromium, require_playwright, serve
+def chromium_page(browser, built_site):
+    """The session's Chromium (conftest.py) and the committed data's build served on 127.0.0.1."""
+    from browser_support import serve
 
-    chromium = require_chromium()
-    sync_playwright = require_playwright()
-    with serve(built_site / "site") as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS, headless=True)
-        try:
-            yield browser, base
-        finally:
-            browser.close()
+    with serve(built_site / "site") as base:
+        yield browser, base
 
 
 @pytest.mark.browser
