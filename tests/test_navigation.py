@@ -259,8 +259,8 @@ def test_revisions_name_every_source_and_whether_it_could_be_checked(built_site)
     table = text[text.index('id="which-sources-could-be-checked"'):]
     table = table[:table.index("</table>")]
     for sid in sources:
-        row = re.search(rf'<tr><th scope="row"><a href="sources.html#{sid}">[^<]*</a></th><td>(yes|no)</td>'
-                        r"<td>([^<]+)</td><td>([^<]+)</td>", table)
+        row = re.search(rf'<tr>\s*<th scope="row"><a href="sources.html#{sid}">[^<]*</a></th>\s*<td>(yes|no)</td>'
+                        r"\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", table)
         assert row, sid
         assert (row.group(1) == "yes") == (full.get(sid, 0) >= 2), (sid, row.groups())
 

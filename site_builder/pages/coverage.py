@@ -109,7 +109,8 @@ def families_table(ctx: Ctx, rows: list[Row]) -> Figure:
     for r in rows:
         r["series"] = f"{r['platform_name']}: {r['metric_name']}"
     return Figure(
-        id="coverage-all", title="Every series family, with its first and last period and its holes",
+        id="coverage-all", title=(f"{sum(1 for r in rows if r['missing'])} of {fmt.plural(len(rows), 'series family', 'series families')} "
+                                  "have periods without a number between their first and last"),
         takeaway=f"{len(rows)} families of series (platform, measure, source, granularity, cadence).",
         description="Table only.", rows=rows,
         columns=[Column("series", "Platform: measure"), Column("source_short", "Source"),
@@ -150,7 +151,8 @@ def checks_table(ctx: Ctx, checks: list[Row]) -> Figure:
                      "period_start": c["period_start"].isoformat(), "period_end": c["period_end"].isoformat()})
     published = sum(1 for c in checks if c["state"] == "published")
     return Figure(
-        id="coverage-checks", title="What was checked about periods this site has no figure for",
+        id="coverage-checks", title=(f"{fmt.plural(len(checks), 'recorded check')} of periods this site has no figure for: "
+                                     f"{published} published elsewhere, {len(checks) - published} not published"),
         takeaway=f"{len(checks)} checks: {published} periods or measures published but not collected here, "
                  f"{len(checks) - published} checked and not published.", cites=[],
         description="Table only.", rows=rows,

@@ -77,6 +77,29 @@ def mark_breaks(ctx: Ctx, rows: list[Row], group: str = "series") -> list[str]:
     return [b.label for b in visible]
 
 
+def releases_notes(ctx: Ctx, rows: Sequence[Row]) -> list[str]:
+    """Per source whose points on one chart come both from a publisher's file and from a
+    transcription (Meta: its 2024Q2 CSV edition up to 2024Q2, a hand transcription of later
+    reports after it), which release each stretch of periods was read from."""
+    notes = []
+    for source in sorted({r["source_id"] for r in rows}):
+        mine = [r for r in rows if r["source_id"] == source]
+        if {r.get("release_kind") for r in mine} != {"raw", "curated"}:
+            continue
+        runs: dict[str, list[Row]] = {}
+        for r in sorted(mine, key=lambda r: (r["period_start"], r["period_end"], r["release_id"])):
+            runs.setdefault(r["release_id"], []).append(r)
+        parts = []
+        for rel in sorted(runs.values(), key=lambda rs: (rs[0]["period_start"], rs[0]["release_id"])):
+            span = fmt.span_text(rel[0]["period"], rel[-1]["period"])
+            parts.append(f"{span} as printed in the {rel[0]['edition']} edition of its file" if rel[0]["release_kind"] == "raw"
+                         else f"{span} from the {rel[0]['edition']} release")
+        notes.append(f"The {ctx.sources[source]['publisher']} figures on this chart come from {len(runs)} releases: "
+                     + "; ".join(parts) + ". Each stretch is as its own release gives it: the earlier periods are not "
+                     "checked against later editions of the file, which this site does not hold.")
+    return notes
+
+
 def break_note(labels: Sequence[str]) -> list[str]:
     if not labels:
         return []
@@ -139,7 +162,8 @@ def line_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], series_of: Ca
     return Figure(id=id, title=title, takeaway=takeaway.text, cites=list(takeaway.rows), description=desc, rows=rows,
                   columns=SERIES_COLUMNS, sources=source_refs(ctx, rows), chart=chart,
                   caveat=with_definitions(ctx, rows, caveat), data=ctx.selection(),
-                  notes=panels + break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
+                  notes=panels + break_note(drawn_breaks) + releases_notes(ctx, rows)
+                  + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Callable[[Row], str],
@@ -162,7 +186,8 @@ def facet_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], facet_of: Ca
                   description="Small multiples, one panel per platform and measure, each on its own scale. " + " ".join(parts),
                   rows=rows, columns=[Column("facet", "Panel")] + SERIES_COLUMNS, sources=source_refs(ctx, rows),
                   chart=chart, caveat=with_definitions(ctx, rows, caveat), data=ctx.selection(),
-                  notes=break_note(drawn_breaks) + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
+                  notes=break_note(drawn_breaks) + releases_notes(ctx, rows)
+                  + [f"{e['label']} ({e['date_text']}): {e['text']}" for e in events])
 
 
 def bar_figure(ctx: Ctx, *, id: str, title: str, rows: list[Row], category_of: Callable[[Row], str],

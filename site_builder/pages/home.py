@@ -103,5 +103,7 @@ def build(ctx: Ctx) -> list[Page]:
                       "FROM stg_observations")[0]
     return [Page(path="index.md", title="Home", template="pages/index.md.j2", nav="",
                  context={"cards": contrasts(ctx), "chart": chart, "revision": revision, "case": cases.newest(ctx),
-                          "latest": latest_periods(ctx), "topics": topics, "counts": counts},
+                          "latest": latest_periods(ctx), "topics": topics, "counts": counts,
+                          "n_sources": ctx.rows("SELECT count(DISTINCT source_id) AS n FROM series "
+                                                "WHERE value IS NOT NULL AND NOT conflict")[0]["n"]},
                  figures=[chart])]

@@ -162,7 +162,9 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
         r["area"] = r["policy_area_name"]
         r["source"] = ctx.sources[r["source_id"]]["title"]
     return Figure(
-        id=f"{pid}-latest".replace("_", "-"), title=f"{name}: latest published figure for each measure in the focus areas",
+        id=f"{pid}-latest".replace("_", "-"), title=(f"{name}: the latest figure of {fmt.plural(len(sel), 'measure')} in the focus areas, "
+               "from "
+               f"{fmt.plural(len({r['source_id'] for r in sel}), 'source')}"),
         takeaway=(said := latest_takeaway(ctx, name, sel)).text, cites=list(said.rows),
         description="Table only.", rows=sel,
         columns=[Column("area", "Policy area"), Column("series", "Published policy: metric"), Column("period", "Period"),
@@ -228,13 +230,21 @@ def tests_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | None
                  f"or monitoring rounds of {name}; the latest, {{x.period}}: {{x}} ('{last['series']}', {last['test']})",
         {"x": ctx.writer.fact(last, style="count")}))
     return Figure(
-        id=f"{pid}-tests".replace("_", "-"), title=f"Independent tests and monitoring of {name}",
+        id=f"{pid}-tests".replace("_", "-"),
+        title=(f"{fmt.plural(len({r['doc_title'] for r in sel}), 'independent test')} or monitoring rounds of {name}, "
+               f"{_years(sel[0]['period_start'], last['period_end'])}"),
         cites=list(said.rows), takeaway=said.text,
         description="Table only.", rows=sel,
         columns=[Column("test", "Test or monitoring round"), Column("series", "What was measured"),
                  Column("period", "Period"), Column("value_text", "Value", "value"), Column("unit", "Unit")],
         sources=source_refs(ctx, sel),
         caveat="Each test has its own method, sample and window; results are not rates of enforcement overall.")
+
+
+def _years(first, last) -> str:
+    """'2023' or '2019 to 2024': the years a list of dated rows spans (dates or ISO strings)."""
+    a, b = str(first)[:4], str(last)[:4]
+    return f"in {a}" if a == b else f"{a} to {b}"
 
 
 def revisions_table(ctx: Ctx, pid: str, name: str, revisions: list[Row]) -> Figure | None:
@@ -249,9 +259,10 @@ def revisions_table(ctx: Ctx, pid: str, name: str, revisions: list[Row]) -> Figu
         r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
     top = rows[:10]
     return Figure(
-        id=f"{pid}-revisions".replace("_", "-"), title=f"{name}: past figures changed by later editions (largest 10)",
+        id=f"{pid}-revisions".replace("_", "-"),
+        title=f"{fmt.plural(len(rows), 'change')} by later editions to figures {name} had published; the {len(top)} largest",
         cites=[], takeaway=ctx.writer.write(Finding(
-            "tally", f"{fmt.plural(len(rows), 'figure')} that {name} had published changed from one edition to the next; "
+            "tally", f"{fmt.plural(len(rows), 'change')} from one edition to the next to figures that {name} had published; "
                      "the full list is on the Revisions page", {})).text,
         description="Table only.", rows=top,
         columns=[Column("figure", "Figure"), Column("period", "Period"), Column("prev_edition", "Earlier edition"),

@@ -16,7 +16,8 @@ CSE = ["child_sexual_exploitation"]
 CHILD_SAFETY = ["child_sexual_exploitation", "child_safety_broad", "child_safety_other"]
 # the policy areas in the order of the page; every other area follows by its rank in policy_areas.csv
 FOCUS_ORDER = ["child_sexual_exploitation", "hate_speech", "terrorism_violent_extremism", "bullying_harassment"]
-LARGEST = 5  # changes shown in each area's section (the full list follows, folded)
+LARGEST = 5  # changes shown in the child-safety areas' sections (the full list follows, folded)
+LARGEST_OTHER = 3  # in every other area's section
 REVISION_COLUMNS = [
     Column("figure", "Figure"),
     Column("source", "Source"),
@@ -67,7 +68,8 @@ def by_edition(ctx: Ctx, source: str) -> Figure:
                  + (f" ({rounded:,} of them only rounded to fewer decimals)" if rounded else "")
                  + f"; the most ({top['changed']:,}) when the {top['edition']} edition replaced the {top['prev_edition']} "
                    "edition", {}) if top else Finding("tally", "No figure changed", {})).text
-    title = f"{name}: past figures changed in each new edition"
+    title = (f"{name}: {fmt.plural(total, 'past figure')} changed across {fmt.plural(len(rows), 'new edition')}"
+             + (f", most in the {top['edition']} edition" if top and top["changed"] else ""))
     chart = ChartCall(base.hbars, dict(rows=slim(rows, ["category", "value", "value_text"]), category="category",
                                        value="value", x_title="Figures changed", x_format="d", title=title,
                                        label="value_text"))
@@ -156,12 +158,13 @@ def area_section(ctx: Ctx, area: str, rows: list[Row]) -> dict:
     figures = len({_figure_key(r) for r in rows})
     per_source = [(ctx.sources[s]["short"], sum(1 for r in rows if r["source_id"] == s))
                   for s in sorted({r["source_id"] for r in rows})]
-    top, basis = largest(rows)
+    top, basis = largest(rows, LARGEST if area in CHILD_SAFETY else LARGEST_OTHER)
     rounded = sum(1 for r in rows if r["change_kind"] == "rounded")
     listed = ctx.writer.write(Finding(
         "tally", f"All {fmt.plural(len(rows), 'change')}, the largest relative change first"
                  + (f"; {rounded:,} of them only rounded a value to fewer decimals" if rounded else ""), {}))
-    fig = Figure(id=f"revisions-{slug}", title=f"{name}: every change to a published figure", cites=[],
+    fig = Figure(id=f"revisions-{slug}", cites=[],
+                 title=f"{name}: {fmt.plural(len(rows), 'change')} to {fmt.plural(figures, 'published figure')}",
                  takeaway=listed.text, description="Table only.", rows=rows, columns=REVISION_COLUMNS,
                  sources=source_refs(ctx, rows),
                  caveat="A change is the same platform, policy, metric, period and place with another value in the "

@@ -247,8 +247,29 @@ def coc_rounds(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         series_of=lambda r: r["platform_label"], y_title="Percent of notifications removed", y_format=".0f",
         takeaway=takeaway,
         caveat="Each monitoring round uses its own notifiers, countries and weeks; figures for single companies in "
-               "some rounds come from press summaries (see each row's source).",
+               "some rounds come from press summaries (see each row's source). " + coc_denominators(ctx, rows, sel),
         events=events_for(ctx, sources=[COC], areas=["hate_speech"]))
+
+
+def coc_denominators(ctx: Ctx, rows: list[Row], shares: list[Row]) -> str:
+    """What each share of a monitoring round is a share of: the rounds whose notification counts
+    this site holds (all signatories' and per company), and how many rounds it holds only as shares."""
+    counts = sorted((r for r in rows if r["source_id"] == COC and r["metric_id"] == "coc_notifications"
+                     and r["value"] is not None), key=lambda r: (r["period_start"], r["platform_label"]))
+    rounds = {(r["period_start"], r["period_end"]) for r in shares}
+    counted = {(r["period_start"], r["period_end"]) for r in counts}
+    if not counts:
+        return ("The shares are of the notifications sent in each round; this site holds none of the rounds' "
+                "notification counts, so each share is shown without its denominator.")
+    parts = []
+    for span in sorted(counted):
+        in_round = [r for r in counts if (r["period_start"], r["period_end"]) == span]
+        parts.append(f"{in_round[0]['period']}: " + ", ".join(
+            f"{r['platform_label']} {fmt.count(r['value'])}" for r in in_round))
+    missing = len(rounds - counted)
+    return ("The shares are of the notifications sent in each round. Notification counts in this site: "
+            + "; ".join(parts) + (f". For the other {fmt.plural(missing, 'round')} only the shares are in this site."
+                                  if missing else "."))
 
 
 def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
@@ -266,7 +287,9 @@ def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
         r["series"] = f"{r['platform_label']}: {r['policy_label']}: {r['metric_label']}"
         r["source"] = ctx.sources[r["source_id"]]["short"]
     return Figure(
-        id=f"{t.slug}-latest", title=f"{ctx.policy_areas[t.area]['name']}: every published measure, latest period",
+        id=f"{t.slug}-latest", title=(f"{ctx.policy_areas[t.area]['name']}: the latest period of "
+               f"{fmt.plural(len(sel), 'published measure')} from "
+               f"{fmt.plural(len({r['platform_name'] for r in sel}), 'platform')} or groups of platforms"),
         cites=[], takeaway=ctx.writer.write(Finding(
             "tally", f"{fmt.plural(len(sel), 'measure')} from {fmt.plural(len({r['platform_name'] for r in sel}), 'platform')} "
                      f"or groups of platforms and {fmt.plural(len({r['source_id'] for r in sel}), 'source')}", {})).text,
