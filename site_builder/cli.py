@@ -1,7 +1,7 @@
-"""Command line: ``python -m site_builder ingest SOURCE --raw DIR`` and ``... build``.
+"""Command line: ``python -m site_builder ingest SOURCE --raw DIR``, ``... build``, ``... fetch [SOURCE]``.
 
 A thin layer: parse arguments, call the pipeline, print errors readably, return an exit
-code (0 ok, 1 bad input or failed check, 2 usage).
+code (0 ok, 1 bad input or failed check, 2 usage; fetch: 3 when some file could not be fetched).
 """
 
 from __future__ import annotations
@@ -33,7 +33,51 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--build-dir", type=Path, default=settings.BUILD_DIR,
                    help="working directory (warehouse, cache); the site goes to BUILD_DIR/site")
     b.add_argument("--no-cache", action="store_true", help="ignore cached charts and build outputs")
+
+    f = sub.add_parser("fetch", help="fetch published files into the dated raw cache (the only networked step)")
+    f.add_argument("source", nargs="?", default="all", help="a source id of data/catalog/sources.yaml, or 'all'")
+    f.add_argument("--mirror", default=None, help="fetch every file from MIRROR/<path as in the raw MANIFEST>")
+    f.add_argument("--cache", type=Path, default=settings.CACHE_DIR, help="the dated raw cache (outside git)")
+    f.add_argument("--data", type=Path, default=settings.DATA_DIR, help="the project's data directory (fetch log)")
+
+    n = sub.add_parser("nightly", help="fetch, ingest what changed, build, record the changes, publish (fail-closed)")
+    n.add_argument("sources", nargs="*", help="source ids (default: every source in the catalog)")
+    n.add_argument("--data", type=Path, default=settings.DATA_DIR)
+    n.add_argument("--build-dir", type=Path, default=settings.BUILD_DIR)
+    n.add_argument("--cache", type=Path, default=settings.CACHE_DIR, help="the dated raw cache (outside git)")
+    n.add_argument("--mirror", default=None, help="fetch every file from MIRROR/<path as in the raw MANIFEST>")
+    n.add_argument("--summary", type=Path, default=None, help="also write the one-line summary here (commit message)")
     return p
+
+
+def _fetch(args: argparse.Namespace, console: Console) -> int:
+    """Run the fetch step and print one summary row per source; 3 when some file failed."""
+    from rich.table import Table
+
+    from site_builder.fetch import OUTCOMES, run
+
+    with console.status("fetching") as status:
+        results = run([args.source], data_dir=args.data, cache_dir=args.cache, mirror=args.mirror,
+                      progress=lambda msg: status.update(f"fetching {msg}"))
+    table = Table(title=f"fetch log: {args.data / 'catalog' / 'fetches.csv'}")
+    table.add_column("source")
+    for outcome in OUTCOMES:
+        table.add_column(outcome.replace("_", " "), justify="right")
+    for sid in dict.fromkeys(r.source_id for r in results):
+        mine = [r.outcome for r in results if r.source_id == sid]
+        table.add_row(escape(sid), *(str(mine.count(o) or "") for o in OUTCOMES))
+    if not results:
+        console.print(f"nothing to fetch for {escape(args.source)} (its catalog entry says why: fetch: method none)")
+    else:
+        console.print(table)
+    for r in results:
+        if r.outcome in ("new", "changed"):
+            console.print(f"[green]{r.outcome}[/] {escape(r.source_id)}: {escape(r.path)} -> {escape(r.vintage)}", highlight=False,
+                          soft_wrap=True)
+        elif r.outcome == "failed":
+            console.print(f"[red]failed[/] {escape(r.source_id)}: {escape(r.path)} ({escape(r.url)}): {escape(r.reason)}",
+                          highlight=False, soft_wrap=True)
+    return 3 if any(r.outcome == "failed" for r in results) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +106,20 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"[green]Site built.[/] Open {site / 'index.html'} in a browser "
                           f"(or run: python -m http.server -d {site})")
             return 0
+        if args.command == "fetch":
+            return _fetch(args, console)
+        if args.command == "nightly":
+            from site_builder import nightly
+
+            night = nightly.run(data_dir=args.data, build_dir=args.build_dir, cache_dir=args.cache,
+                                sources=args.sources or None, mirror=args.mirror, console=console)
+            if args.summary:
+                args.summary.write_text(night.message + "\n", encoding="utf-8")
+            colour = {nightly.EXIT_PUBLISHED: "green", nightly.EXIT_STALE: "yellow", nightly.EXIT_NOTHING: "blue"}
+            console.print(f"[{colour.get(night.exit_code, 'red')}]{escape(night.message)}[/]", highlight=False)
+            for source_id, why in sorted(night.stale.items()):
+                console.print(f"  stale: {escape(source_id)}: {escape(why)}", highlight=False)
+            return night.exit_code
     except InputError as exc:
         console.print(f"[red]Bad input:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 1

@@ -399,5 +399,7 @@ def create_table(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
                      " | ".join(ref.addresses), ref.choice])
     cols = ", ".join(f"{c} VARCHAR" for c in ["field", "title", "note", "period_start", "period_end", *DOC_COLUMNS])
     con.execute(f"CREATE OR REPLACE TABLE doc_refs ({cols})")
-    if rows:
-        con.executemany(f"INSERT INTO doc_refs VALUES ({', '.join('?' * (5 + len(DOC_COLUMNS)))})", rows)
+    if rows:  # one column per parameter, unnested side by side (executemany is row by row, ~100x slower)
+        columns = [list(c) for c in zip(*rows)]
+        con.execute("INSERT INTO doc_refs SELECT " + ", ".join(f"unnest(${i + 1}::VARCHAR[])" for i in range(len(columns))),
+                    columns)

@@ -15,7 +15,10 @@ end up in ``site/downloads/``. One file is one download:
 * ``warehouse.duckdb``: every table of the warehouse, rewritten into a new file with its
   rows in a total order (see ``warehouse.write_sorted_copy``);
 * ``datapackage.json``: one resource per CSV file, with bytes, sha256, a typed schema and
-  the licences and sources (with citation texts) of that file.
+  the licences and sources (with citation texts) of that file;
+* ``archive/<date>/``: the dated bundles of ``data/archive/`` (observations as Parquet, the
+  data package and the changes of that night, as the nightly publish wrote them), copied as
+  they are.
 
 Design choices:
 
@@ -50,7 +53,7 @@ from typing import Any
 import duckdb
 import jinja2
 
-from site_builder import render, settings, warehouse
+from site_builder import render, settings, warehouse, watch
 from site_builder.catalog import sha256_of
 from site_builder.errors import BuildError
 from site_builder.pages import downloads as downloads_page
@@ -371,11 +374,26 @@ def write_files(db_path: Path, data_dir: Path, out_dir: Path) -> list[BulkFile]:
     return files
 
 
+def copy_archive(data_dir: Path, out_dir: Path) -> list[Path]:
+    """Copy the dated bundles of ``data/archive/<date>/`` as they are into ``out_dir/<date>/``
+    (``downloads/archive/``), so a reporter can cite the data as it stood on a night; the
+    What changed and Downloads pages list them (table archive_files)."""
+    copied = []
+    for night, file, _size, _sha in watch.archive_files(data_dir):
+        src, dst = data_dir / watch.ARCHIVE_DIR / night / file, out_dir / night / file
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+        copied.append(dst)
+    return copied
+
+
 def run(db_path: Path, data_dir: Path, docs_dir: Path, pages: list[Page], env: jinja2.Environment,
         site: dict[str, Any]) -> list[BulkFile]:
-    """The ``downloads`` stage: write the files into ``docs_dir/downloads`` and render the
-    Downloads page with their sizes (replacing the render stage's placeholder)."""
+    """The ``downloads`` stage: write the files into ``docs_dir/downloads``, copy the dated
+    bundles into ``docs_dir/downloads/archive`` and render the Downloads page with the files'
+    sizes (replacing the render stage's placeholder)."""
     files = write_files(db_path, data_dir, docs_dir / DIR)
+    copy_archive(data_dir, docs_dir / DIR / watch.ARCHIVE_DIR)
     for page in pages:
         if page.template == downloads_page.TEMPLATE:
             downloads_page.fill(page, files, pages, DIR)

@@ -181,6 +181,17 @@ def change_ratio(ratio: float | None) -> str:
     return f"{ratio * 100:+.1f}%"
 
 
+def change(row: dict) -> str:
+    """A revised figure's change: in percentage points for a percentage ('-1.1 percentage
+    points'), else relative ('+5.3%'); a row of mart revisions (values already in the unit's
+    display scale, so a share of 0.989 is 98.9)."""
+    value, prev = row.get("value"), row.get("prev_value")
+    if row.get("unit_kind") == "percent" and value is not None and prev is not None:
+        points = value - prev
+        return f"{points:+.1f} percentage points" if abs(points) >= 0.05 else f"{points:+.2f} percentage points"
+    return change_ratio(row.get("change_ratio"))
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 measure', '2 measures', '1,204 figures' ('many' for irregular plurals)."""
     return f"{n:,} {word if n == 1 else many or word + 's'}"

@@ -8,6 +8,8 @@ every file of the unit parsed and every label is known to the taxonomy maps.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from site_builder import catalog
 from site_builder.adapters import RAW_ADAPTERS, claims, curated, parse_raw
 from site_builder.catalog import Release
 from site_builder.errors import InputError
-from site_builder.observations import Observation, to_csv_text, write_files_atomic, write_observations
+from site_builder.observations import COLUMNS, Observation, to_csv_text, write_files_atomic, write_observations
 from site_builder.periods import parse_period
 from site_builder.quarantine import Quarantined, write_quarantine
 from site_builder.taxonomy import unknown_labels
@@ -95,18 +97,8 @@ def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress
         if not found:
             continue  # a documentation file (codebook, provenance) listed with the data: no release
         rows.extend(found)
-        try:
-            edition_end = parse_period(edition)[1]
-        except ValueError:
-            edition_end = max(r.period_end for r in found)
-        releases.append(Release(
-            release_id=release_id, source_id=source_id, edition=edition or edition_end.isoformat(),
-            edition_end=edition_end.isoformat(), kind="raw", precedence=2,
-            snapshot="full" if source_id in FULL_SNAPSHOT_SOURCES else "single",
-            title=f"{sources[source_id]['title']}, {edition + ' ' if edition else ''}{Path(entry['path']).name}",
-            url=entry["original_url"], file=entry["path"], sha256=entry["sha256"],
-            bytes=int(entry["bytes"]), obtained_via=entry["obtained_via"], first_ingested=today,
-        ))
+        releases.append(_raw_release(release_id, source_id, sources[source_id]["title"], entry, edition, edition,
+                                     found, today))
     _check_unique(rows)
     _check_labels(data_dir, rows, bool(sources[source_id].get("unmapped_platforms") == "allowed"))
     out = data_dir / "observations" / f"{source_id}.csv"
@@ -115,6 +107,97 @@ def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress
     catalog.write_releases(data_dir, releases, replace={r.release_id for r in catalog.read_releases(data_dir)
                                                         if r.source_id == source_id and r.kind == "raw"})
     return IngestResult(source_id, len(releases), len(rows), (out,), len(quarantined))
+
+
+def ingest_added(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress | None = None) -> IngestResult:
+    """Add the files listed in ``raw_dir/MANIFEST.csv`` (new vintages a fetch kept) to a raw
+    source's data, keeping every release already in ``data/`` that is not re-read: the
+    nightly job has the new files, not always the publisher's earlier ones. Each file is one
+    release named after its manifest ``edition`` (the nightly job writes ``retrieved
+    YYYY-MM-DD`` for a vintage of a fixed address). Nothing is written unless every new file
+    parsed and every label is known."""
+    if source_id not in RAW_ADAPTERS:
+        raise InputError(raw_dir / "MANIFEST.csv", f"no adapter for source {source_id!r}",
+                         expected="one of " + ", ".join(sorted(RAW_ADAPTERS)))
+    sources = catalog.load_catalog(data_dir)["sources"]
+    entries = [e for e in catalog.read_manifest(raw_dir) if e["source_id"] == source_id]
+    rows: list[Observation] = []
+    quarantined: list[Quarantined] = []
+    releases: list[Release] = []
+    today = date.today().isoformat()
+    taken = {r.release_id: r for r in catalog.read_releases(data_dir)}
+    for entry in sorted(entries, key=lambda e: e["path"]):
+        path = catalog.verify_raw_file(raw_dir, entry)
+        edition = entry["edition"]
+        release_id = f"{source_id}-" + (_slug(edition) or _slug(Path(entry["path"]).stem))
+        if release_id in taken and taken[release_id].sha256 != entry["sha256"]:
+            release_id += "-" + _slug(Path(entry["path"]).stem)  # another file already has this edition's id
+        # the adapter is told the period the edition names ('2021Q3' of '2021Q3 (retrieved 2026-12-03)')
+        period = edition.split(" (retrieved ")[0]
+        period = "" if period.startswith("retrieved ") else period
+        if progress:
+            progress(f"{source_id}: {entry['path']}")
+        found = parse_raw(source_id, path, release_id=release_id, edition=period, display_path=entry["path"],
+                          quarantine=quarantined)
+        if not found:
+            continue
+        rows.extend(found)
+        releases.append(_raw_release(release_id, source_id, sources[source_id]["title"], entry, edition, period,
+                                     found, today))
+    _check_unique(rows)
+    _check_labels(data_dir, rows, bool(sources[source_id].get("unmapped_platforms") == "allowed"))
+    new_ids = {r.release_id for r in releases}
+    out = data_dir / "observations" / f"{source_id}.csv"
+    kept = _rows_of_other_releases(out, new_ids)
+    write_files_atomic([(out, _merged_csv_text(kept, rows))])
+    if quarantined:
+        qpath = data_dir / "quarantine" / f"{source_id}.csv"
+        earlier = _rows_of_other_releases(qpath, new_ids) if qpath.exists() else []
+        write_quarantine(qpath, [Quarantined(**r) for r in earlier] + quarantined)
+    catalog.write_releases(data_dir, releases, replace=new_ids)
+    return IngestResult(source_id, len(releases), len(rows), (out,), len(quarantined))
+
+
+def _raw_release(release_id: str, source_id: str, source_title: str, entry: dict[str, str], edition: str,
+                 period: str, found: list[Observation], today: str) -> Release:
+    """The release of one raw file: ``edition`` as recorded, ``period`` the part of it that
+    names a period (its end is the edition's end; without one, the latest period read)."""
+    try:
+        edition_end = parse_period(period)[1]
+    except ValueError:
+        edition_end = max(r.period_end for r in found)
+    return Release(
+        release_id=release_id, source_id=source_id, edition=edition or edition_end.isoformat(),
+        edition_end=edition_end.isoformat(), kind="raw", precedence=2,
+        snapshot="full" if source_id in FULL_SNAPSHOT_SOURCES else "single",
+        title=f"{source_title}, {edition + ' ' if edition else ''}{Path(entry['path']).name}",
+        url=entry["original_url"], file=entry["path"], sha256=entry["sha256"],
+        bytes=int(entry["bytes"]), obtained_via=entry["obtained_via"], first_ingested=today,
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def _rows_of_other_releases(path: Path, release_ids: set[str]) -> list[dict[str, str]]:
+    """The rows of a committed CSV (observations or quarantine) whose release is not being replaced."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if r["release_id"] not in release_ids]
+
+
+def _merged_csv_text(kept: list[dict[str, str]], rows: list[Observation]) -> str:
+    """Kept rows (as text) and new observations in one file, in the order to_csv_text uses."""
+    new = list(csv.DictReader(io.StringIO(to_csv_text(rows), newline="")))
+    key = ("release_id", "platform_label", "policy_label", "metric_label", "period_start", "period_end",
+           "geography", "locator")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([r[c] for c in COLUMNS] for r in sorted(kept + new, key=lambda r: tuple(r[k] for k in key)))
+    return buf.getvalue()
 
 
 # Sources whose every release republishes the whole history, so consecutive releases

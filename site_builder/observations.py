@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
@@ -82,7 +82,7 @@ def to_csv_text(rows: list[Observation]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in sorted(rows, key=Observation.sort_key):
-        writer.writerow([_cell(v) for v in asdict(row).values()])
+        writer.writerow([_cell(getattr(row, c)) for c in COLUMNS])  # not asdict: it deep-copies every row
     return buf.getvalue()
 
 

@@ -36,13 +36,15 @@ from typing import Any
 import duckdb
 from rich.console import Console
 
-from site_builder import downloads, publish, render, settings, warehouse
+from site_builder import downloads, feed, publish, render, settings, warehouse
 from site_builder.errors import BuildError
 from site_builder.figures import drawable_rows, empty_chart_message
 from site_builder.pages import (
     cases,
+    changes,
     child_safety,
     coverage,
+    health,
     home,
     methodology,
     platforms,
@@ -56,11 +58,12 @@ from site_builder.pages.common import Ctx, Page
 
 PAGE_BUILDERS: list[Callable[[Ctx], list[Page]]] = [
     home.build, say_vs_do.build, cases.build, child_safety.build, topics.build, platforms.build, revisions.build,
-    coverage.build, sources.build,
+    changes.build, coverage.build, sources.build, health.build,
     methodology.build, downloads_page.build,
 ]
 # The sidebar: top-level pages first (Home, Say vs do), the Cases, then the pages about the data
-# as top-level items (so that Revisions, Sources, Methodology and Downloads are on the first
+# as top-level items (Revisions and What changed, then Sources and Source health among the pages
+# about the data; so that Revisions, Sources, Methodology and Downloads are on the first
 # screen and, on phones, at the top level of the drawer), then the Topics and the Platforms. A page whose section is
 # not listed here (platform pages not marked major, the shared page) is left out of the sidebar;
 # mkdocs.yml lists it under not_in_nav and the All platforms page links to it.
@@ -94,7 +97,7 @@ def site_settings(ctx: Ctx, pages: list[Page]) -> dict[str, Any]:
     config = yaml.safe_load(settings.MKDOCS_YML.read_text(encoding="utf-8").replace("!!python", "#"))
     dates = [r["first_ingested"] for r in ctx.releases.values() if r.get("first_ingested")]
     return {"site_url": (config or {}).get("site_url") or "", "data_date": max(dates) if dates else "",
-            "pages": {p.path: p.title for p in pages}}
+            "site_name": (config or {}).get("site_name") or "", "pages": {p.path: p.title for p in pages}}
 
 
 def make_nav(pages: list[Page]) -> list[Any]:
@@ -266,6 +269,7 @@ def _build_in(build_dir: Path, data_dir: Path, use_cache: bool, fingerprint: str
                 stats = render.render_figures(pages, docs_dir, cache_dir)
             with stages.stage("render", "render templates to Markdown"):
                 render.copy_static(docs_dir)
+                feed.write(pages, docs_dir, site_info, site_info["site_name"] or "Platform Enforcement Watch")
                 for page in pages:
                     try:
                         render.render_markdown(page, docs_dir, env, site_info)

@@ -18,3 +18,6 @@ DEFAULT_CURATED_DIR = Path(
 
 # Geography code for figures that cover the whole world.
 GLOBAL = "global"
+
+# The dated raw cache the fetch step keeps files in (outside git: cache/raw/<source>/<date>/...).
+CACHE_DIR = Path(os.environ.get("PEW_CACHE_DIR", ROOT / "cache"))

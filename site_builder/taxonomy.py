@@ -35,6 +35,11 @@
                                       label the site shows next to it (see ``docref.py``)
 * ``palette.csv``                     a platform id -> the colour its series have on every chart (each at
                                       least 3:1 against the light and the dark chart background)
+* ``cadences.csv``                    a source's cadence as the catalog words it -> the days between its
+                                      releases and the days without a new file after which the Source
+                                      health page calls it overdue (empty: no schedule, never overdue)
+* ``change_kinds.csv``, ``fetch_outcomes.csv``  the kinds of change in data/changes.csv and the
+                                      outcomes of the fetch log, with the words readers see
 * ``geographies/*.csv``               a published place or audience (``global``, ``United States``,
                                       ``language: English``) -> code and kind (global, country,
                                       region, language)
@@ -78,6 +83,9 @@ MAP_FILES = {
     "link_kinds": ["kind", "rank", "href", "numbers", "what"],
     "link_rules": ["applies_to", "pattern", "kind", "publication", "label", "covers"],
     "palette": ["platform_id", "colour"],
+    "cadences": ["cadence", "every_days", "overdue_after_days", "in_words"],
+    "change_kinds": ["kind", "name", "unit", "units", "rank", "one", "many", "sentence"],
+    "fetch_outcomes": ["outcome", "name", "succeeded"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {

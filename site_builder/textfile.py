@@ -64,3 +64,15 @@ def header_problem(found: Sequence[str], expected: Sequence[str], optional: Sequ
     if ordered and wanted != list(expected):
         return "the columns are in another order"
     return None
+
+
+def read_table(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
+    """The rows of a CSV file this project writes (a catalog or log under ``data/``), as text;
+    an absent file has no rows. Raises InputError when its header is not ``columns``."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != list(columns):
+            raise InputError(path, "unexpected header", line=1, got=reader.fieldnames, expected=",".join(columns))
+        return list(reader)

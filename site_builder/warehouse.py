@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from site_builder import catalog, docref, settings
+from site_builder import catalog, docref, settings, watch
 from site_builder.adapters.claims import CLAIM_COLUMNS
 from site_builder.charts.theme import BACKGROUND
 from site_builder.errors import BuildError, InputError
@@ -75,12 +76,21 @@ def _load_csv(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path], col
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT row_number() OVER () + 1 AS line, * FROM {table}")
 
 
-def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
-    """Load every committed input into the warehouse as text tables."""
+def load_observations(con: duckdb.DuckDBPyConnection, data_dir: Path, sources: Iterable[str] | None = None) -> None:
+    """Table raw_observations: every observation file under ``data_dir`` (with ``sources``, only
+    the files those raw sources' adapters wrote), in file order, as text."""
     obs_files = sorted((data_dir / "observations").rglob("*.csv"))
+    if sources is not None:
+        obs_files = [data_dir / "observations" / f"{sid}.csv" for sid in sorted(set(sources))]
     if not obs_files:
         raise InputError(data_dir / "observations", "no observation files; run `python -m site_builder ingest all`")
     _load_csv(con, "raw_observations", obs_files, OBS_COLUMNS, data_dir)
+
+
+def load(con: duckdb.DuckDBPyConnection, data_dir: Path, sources: Iterable[str] | None = None) -> None:
+    """Load every committed input into the warehouse as text tables (with ``sources``, only
+    the observations those raw sources' adapters wrote: the nightly job's comparison)."""
+    load_observations(con, data_dir, sources)
     _load_csv(con, "raw_releases", [catalog.releases_path(data_dir)], catalog.RELEASE_COLUMNS, data_dir)
     for name, cols in {**MAP_FILES, **MAP_DIRS}.items():  # platforms: numbered, for the line in its check
         _load_csv(con, f"tax_{name}", map_files(data_dir, name), cols, data_dir, numbered=name == "platforms")
@@ -134,6 +144,32 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             for name, spec in sorted((doc.get("curated") or {}).items())]
     if rows:
         con.executemany("INSERT INTO curated_files VALUES (?, ?, ?, ?, ?)", rows)
+    _load_watch(con, data_dir, doc)
+
+
+def _load_watch(con: duckdb.DuckDBPyConnection, data_dir: Path, doc: dict) -> None:
+    """The nightly watch's records (site_builder/watch.py): the fetch log and the changes
+    (numbered; empty tables when a file is absent), per catalog source the platforms it covers
+    and whether it is fetched (``source_watch``), and the files of the dated bundles
+    (``archive_files``)."""
+    for table, path, cols in (("raw_fetches", watch.fetches_path(data_dir), watch.FETCH_COLUMNS),
+                              ("raw_changes", watch.changes_path(data_dir), watch.CHANGE_COLUMNS)):
+        if path.exists():
+            _check_header(path, cols, data_dir)
+            watch.check_records(path, cols, _display(path, data_dir))
+            _load_csv(con, table, [path], cols, data_dir, numbered=True)
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT NULL::BIGINT AS line, " +
+                        ", ".join(f"NULL::VARCHAR AS {c}" for c in cols + ["obs_file"]) + " WHERE false")
+    con.execute("CREATE OR REPLACE TABLE source_watch (source_id VARCHAR, platforms VARCHAR[], by_hand BOOLEAN, "
+                "not_fetched_why VARCHAR)")
+    con.executemany("INSERT INTO source_watch VALUES (?, ?, ?, ?)",
+                    [[sid, [str(p) for p in s.get("platforms") or []], watch.by_hand(s), watch.not_fetched_why(s)]
+                     for sid, s in sorted(doc["sources"].items())])
+    con.execute("CREATE OR REPLACE TABLE archive_files (night DATE, file VARCHAR, bytes BIGINT, sha256 VARCHAR)")
+    files = watch.archive_files(data_dir)
+    if files:
+        con.executemany("INSERT INTO archive_files VALUES (CAST(? AS DATE), ?, ?, ?)", files)
 
 
 @dataclass(frozen=True)
@@ -147,14 +183,18 @@ def _models(folder: Path) -> list[Model]:
     return [Model(p.stem, p, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.sql"))]
 
 
+def model_deps(models: list[Model]) -> dict[str, set[str]]:
+    """Model name -> the names of the models its SQL reads (word-boundary references)."""
+    names = [m.name for m in models]
+    code = {m.name: re.sub(r"--[^\n]*", "", m.sql) for m in models}
+    return {m.name: {n for n in names if n != m.name and re.search(rf"\b{re.escape(n)}\b", code[m.name])}
+            for m in models}
+
+
 def order_models(models: list[Model], known_tables: set[str] | None = None) -> list[Model]:
     """Order models so that each runs after the models it reads (word-boundary references)."""
     by_name = {m.name: m for m in models}
-    code = {m.name: re.sub(r"--[^\n]*", "", m.sql) for m in models}
-    deps = {
-        m.name: {n for n in by_name if n != m.name and re.search(rf"\b{re.escape(n)}\b", code[m.name])}
-        for m in models
-    }
+    deps = model_deps(models)
     ordered: list[Model] = []
     done: set[str] = set(known_tables or ())
     visiting: set[str] = set()
@@ -176,9 +216,17 @@ def order_models(models: list[Model], known_tables: set[str] | None = None) -> l
     return ordered
 
 
-def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = settings.SQL_DIR) -> list[str]:
-    """Create one table per model file; return the table names in the order built."""
+def run_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = settings.SQL_DIR,
+               only: Iterable[str] | None = None) -> list[str]:
+    """Create one table per model file; return the table names in the order built. With
+    ``only``, just those models and the models they read."""
     models = order_models(_models(sql_dir / "staging") + _models(sql_dir / "marts"))
+    if only is not None:
+        deps, needed = model_deps(models), set(only)
+        for m in reversed(models):  # each model comes after what it reads
+            if m.name in needed:
+                needed |= deps[m.name]
+        models = [m for m in models if m.name in needed]
     for m in models:
         try:
             con.execute(f"CREATE OR REPLACE TABLE {m.name} AS\n{m.sql}")

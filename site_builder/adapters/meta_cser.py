@@ -96,6 +96,8 @@ def parse(path: Path, *, release_id: str, edition: str, display_path: str,
     negatives.raise_if_any()
     if not rows:
         raise InputError(display_path, "no data rows", expected="one row per app, policy, metric and quarter")
+    if not edition:
+        return rows  # a vintage fetched from a fixed address: its edition is its latest quarter
     _, edition_end = parse_period(edition)
     if latest != edition_end:
         raise InputError(display_path, f"edition {edition} should end in {edition_end}, but its latest period ends {latest}",

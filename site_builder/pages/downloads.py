@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from site_builder import fmt
 from site_builder.pages.common import Ctx, Page, first_url
 
 if TYPE_CHECKING:
@@ -37,8 +38,14 @@ def build(ctx: Ctx) -> list[Page]:
     listed = {r["source_id"] for r in ctx.releases.values()}  # the Sources page has an anchor for these
     sources = [{**s, "url": first_url(s["url"]), "anchor": s["source_id"] if s["source_id"] in listed else ""}
                for s in sorted(ctx.sources.values(), key=lambda s: s["publisher"].lower())]
+    archive: dict[str, dict[str, Any]] = {}
+    for r in ctx.query("archive_list"):  # newest night first
+        night = archive.setdefault(r["night"].isoformat(), {"night": r["night"].isoformat(),
+                                                             "date_text": fmt.date_text(r["night"]), "files": []})
+        night["files"].append({"file": r["file"], "size": human_size(r["bytes"]), "sha256": r["sha256"],
+                               "href": f"downloads/archive/{r['night'].isoformat()}/{r['file']}"})
     context = {"files": None, "package": None, "sources": sources, "n_charts": 0, "n_tables": 0,
-               "citations": [s for s in sources if s["citation"]]}
+               "citations": [s for s in sources if s["citation"]], "archive": list(archive.values())}
     return [Page(path="downloads.md", title="Downloads", template=TEMPLATE, nav="About the data", context=context)]
 
 

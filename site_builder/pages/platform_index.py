@@ -15,6 +15,7 @@ from site_builder.pages.common import (
     platform_href,
     source_refs,
 )
+from site_builder.pages.health import stale_notices
 
 INDEX_PATH = "platforms/index.md"
 TEST_SOURCES = ["independent_tests", "eu_coc_hate_speech"]
@@ -76,7 +77,8 @@ def shared_page(ctx: Ctx, pids: list[str]) -> Page:
         p = ctx.platforms[pid]
         rows = provider_rows(ctx, pid)
         providers.append({"platform": p, "slug": pid.replace("_", "-"), "rows": rows,
-                          "sources": source_refs(ctx, rows), "claims": claim_blocks(ctx, [pid])})
+                          "sources": source_refs(ctx, rows), "claims": claim_blocks(ctx, [pid]),
+                          "stale": stale_notices(ctx, platform_id=pid)})
     by_source: dict[str, int] = {}
     for v in providers:
         for r in v["rows"]:

@@ -26,6 +26,7 @@ from site_builder.pages.common import (
 )
 from site_builder.pages.coverage_states import IN_SITE, State, applicable, cell_states, platform_wide
 from site_builder.pages.figs import bar_figure, events_for, line_figure
+from site_builder.pages.health import stale_notices
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
 
 FOCUS = ["child_sexual_exploitation", "child_safety_broad", "hate_speech", "hate_harassment_combined",
@@ -334,6 +335,6 @@ def build(ctx: Ctx) -> list[Page]:
                      "claims": claim_blocks(ctx, [pid]),
                      "span": span, "figs": figures, "gaps": gaps(ctx, rows, pid, checks),
                      "gaps_checked": platform_wide(checks, pid),
-                     "latest_any": latest(rows)},
+                     "latest_any": latest(rows), "stale": stale_notices(ctx, platform_id=pid)},
             figures=figures))
     return [*pages, platform_index.index_page(ctx), platform_index.shared_page(ctx, shared)]

@@ -43,7 +43,7 @@ def revision_rows(ctx: Ctx, source: str) -> list[Row]:
         r["source"] = ctx.sources[r["source_id"]]["short"]
         r["period"] = fmt.period(r["period_start"], r["period_end"])
         r["place"] = r["geography"]
-        r["change_text"] = fmt.change_ratio(r["change_ratio"])
+        r["change_text"] = fmt.change(r)
         r["round_trip_text"] = "yes" if r["round_trip"] else "no"
         r["value_text"] = r["value_as_published"]
         r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from site_builder import docref, fmt
 from site_builder.pages.common import Ctx, Page
+from site_builder.pages.health import stale_notices
 
 
 def build(ctx: Ctx) -> list[Page]:
@@ -20,7 +21,7 @@ def build(ctx: Ctx) -> list[Page]:
             continue
         ref = docref.resolve(src["url"])
         by_source.append({**src, "url": ref.url, "url_label": ref.label, "url_text": src["url"] if not ref.url else "",
-                          "releases": rels,
+                          "releases": rels, "stale": stale_notices(ctx, source_id=sid),
                           "observations": sum(r["observations"] for r in rels)})
     return [Page(path="sources.md", title="Sources", template="pages/sources.md.j2", nav="About the data",
                  context={"sources": by_source, "n_releases": len(releases),
