@@ -133,7 +133,7 @@ def test_what_changed_lists_the_nights_newest_first_with_their_changes(site):
     assert "New release of Discord transparency report found: its 2023Q4 edition, with 315 figures, " \
            "25 of them about child safety." in night
     assert "TikTok CGE report revised 174 figures in its 2022Q4 edition, 5 of them about child safety." in night
-    assert "Meta CSER could not be fetched: 2 files not received." in night
+    assert "Meta CSER could not be fetched: 2 files not received; the figures already read from it are kept." in night
     assert "Source unreachable" in night
     for code in ("new_release", "revised_figures", "source_unreachable"):
         assert code not in text_of(html), code

@@ -256,7 +256,7 @@ def test_every_kind_of_refused_response_keeps_the_data_and_the_reader_is_told(ni
     assert not list((build_dir.parent / "cache").rglob("*.csv")), "nothing refused is kept"
     site = build_dir / "site"
     changes = (site / "changes.html").read_text(encoding="utf-8")
-    assert "Meta CSER could not be fetched: 5 files not received." in changes
+    assert "Meta CSER could not be fetched: 5 files not received; the figures already read from it are kept." in changes
     health = (site / "health.html").read_text(encoding="utf-8")
     notice = "Figures from Meta CSER (Meta Platforms) may be out of date: fetching its files has failed since"
     assert notice in health

@@ -28,6 +28,13 @@ def night_id(night: date) -> str:
     return f"night-{night.isoformat()}"
 
 
+def _child(r: Row) -> str:
+    """', 5 of them about child safety' (', about child safety' for the only one; '' for none)."""
+    if not r["child_safety"]:
+        return ""
+    return ", about child safety" if r["n_items"] == 1 else f", {r['child_safety']:,} of them about child safety"
+
+
 def _edition(r: Row) -> str:
     if r["release_known"]:
         return f"its {r['edition']} edition"
@@ -36,7 +43,7 @@ def _edition(r: Row) -> str:
 
 def sentence(r: Row) -> str:
     """The change in words, from its kind's sentence in data/taxonomy/change_kinds.csv."""
-    child = f", {r['child_safety']:,} of them about child safety" if r["child_safety"] else ""
+    child = _child(r)
     try:
         return r["kind_sentence"].format(source=r["source_short"], edition=_edition(r), child=child,
                                          items=fmt.plural(r["n_items"], r["kind_unit"], r["kind_units"])) + "."
@@ -64,14 +71,14 @@ def reissued(r: Row) -> bool:
 
 def reissue_sentence(r: Row) -> str:
     base, _, when = str(r["edition"]).partition(RETRIEVED)
-    child = f", {r['child_safety']:,} of them about child safety" if r["child_safety"] else ""
+    child = _child(r)
     return (f"{r['source_short']} re-issued its {base} file at the same address (found {fmt.date_text(r['night'])}): "
             f"{fmt.plural(r['n_items'], 'figure')} read from the new copy{child}. The figures that differ from the "
             "earlier copy are listed as revised figures; the earlier copy's figures stay in this site.")
 
 
 def first_read_sentence(r: Row) -> str:
-    child = f", {r['child_safety']:,} of them about child safety" if r["child_safety"] else ""
+    child = _child(r)
     if r["kind"] == "new_release":
         return f"{r['source_short']}, {_edition(r).removeprefix('its ')}: {fmt.plural(r['n_items'], 'figure')} read{child}."
     return sentence(r)

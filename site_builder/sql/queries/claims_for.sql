@@ -11,6 +11,7 @@ WITH c AS (
 ),
 wanted AS (
     SELECT t.claim_id, t.platform_id, unnest(t.metrics) AS metric_id FROM claim_topics AS t
+    WHERE list_contains(CAST($platforms AS VARCHAR[]), t.platform_id)
 ),
 missing AS (
     SELECT w.claim_id, w.platform_id, list(DISTINCT m.name ORDER BY m.name) AS not_reported
