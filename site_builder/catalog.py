@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -162,4 +163,34 @@ def write_releases(data_dir: Path, new: list[Release], *, replace: set[str]) -> 
         writer.writeheader()
         for r in rows:
             writer.writerow(asdict(r))
+    tmp.replace(path)
+
+
+REPORT_ID_COLUMNS = ["release_id", "provider", "service", "period_start", "period_end", "published",
+                     "previous_published", "file", "published_line", "previous_line"]
+
+
+def report_identification_path(data_dir: Path) -> Path:
+    """``data/catalog/report_identification.csv``: one row per report of a multi-table source
+    (the DSA template's table 1): who published it, for which period, when, and the date it
+    gives for the latest previous report, with the file and lines they were read from."""
+    return data_dir / "catalog" / "report_identification.csv"
+
+
+def write_report_identification(data_dir: Path, rows: list[dict[str, str]], *, replace: set[str] | None) -> None:
+    """Write the identification rows of one ingest (``replace=None``: all rows are this ingest's;
+    otherwise only the rows of those release ids are rewritten), sorted, atomically."""
+    path = report_identification_path(data_dir)
+    kept: list[dict[str, str]] = []
+    if replace is not None and path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            kept = [r for r in csv.DictReader(fh) if r["release_id"] not in replace]
+    merged = sorted(kept + rows, key=lambda r: r["release_id"])
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=REPORT_ID_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(merged)
+    tmp = path.with_suffix(".csv.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp.write_text(buf.getvalue(), encoding="utf-8")
     tmp.replace(path)

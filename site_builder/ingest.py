@@ -8,6 +8,7 @@ every file of the unit parsed and every label is known to the taxonomy maps.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections import Counter
@@ -17,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder import catalog
-from site_builder.adapters import RAW_ADAPTERS, claims, curated, parse_raw
+from site_builder.adapters import RAW_ADAPTERS, REPORT_ADAPTERS, claims, curated, parse_raw
 from site_builder.catalog import Release
 from site_builder.errors import InputError
 from site_builder.observations import COLUMNS, Observation, to_csv_text, write_files_atomic, write_observations
@@ -26,6 +27,7 @@ from site_builder.quarantine import Quarantined, write_quarantine
 from site_builder.taxonomy import unknown_labels
 
 CURATED_SUBDIR = "curated"
+ADAPTED = set(RAW_ADAPTERS) | set(REPORT_ADAPTERS)  # every raw source an adapter reads
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,9 @@ def _check_unique(rows: list[Observation]) -> None:
 
 def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress | None = None) -> IngestResult:
     """Read every file of one raw source listed in the raw directory's MANIFEST.csv."""
-    if source_id not in RAW_ADAPTERS:
+    if source_id not in ADAPTED:
         raise InputError(raw_dir / "MANIFEST.csv", f"no adapter for source {source_id!r}",
-                         expected="one of " + ", ".join(sorted(RAW_ADAPTERS)))
+                         expected="one of " + ", ".join(sorted(ADAPTED)))
     sources = catalog.load_catalog(data_dir)["sources"]
     if source_id not in sources:
         raise InputError(data_dir / "catalog" / "sources.yaml", f"source {source_id!r} is not in the catalog")
@@ -84,6 +86,11 @@ def ingest_raw(source_id: str, raw_dir: Path, data_dir: Path, progress: Progress
     releases: list[Release] = []
     today = date.today().isoformat()
     editions = [e["edition"] for e in entries]
+    if source_id in REPORT_ADAPTERS:
+        rows, releases, idents = _read_reports(source_id, entries, raw_dir, sources[source_id]["title"], today,
+                                               quarantined, set(), progress)
+        entries = []
+        catalog.write_report_identification(data_dir, idents, replace=None)
     for entry in sorted(entries, key=lambda e: e["path"]):
         path = catalog.verify_raw_file(raw_dir, entry)
         edition = entry["edition"] or str(sources[source_id].get("edition", ""))
@@ -116,9 +123,9 @@ def ingest_added(source_id: str, raw_dir: Path, data_dir: Path, progress: Progre
     release named after its manifest ``edition`` (the nightly job writes ``retrieved
     YYYY-MM-DD`` for a vintage of a fixed address). Nothing is written unless every new file
     parsed and every label is known."""
-    if source_id not in RAW_ADAPTERS:
+    if source_id not in ADAPTED:
         raise InputError(raw_dir / "MANIFEST.csv", f"no adapter for source {source_id!r}",
-                         expected="one of " + ", ".join(sorted(RAW_ADAPTERS)))
+                         expected="one of " + ", ".join(sorted(ADAPTED)))
     sources = catalog.load_catalog(data_dir)["sources"]
     entries = [e for e in catalog.read_manifest(raw_dir) if e["source_id"] == source_id]
     rows: list[Observation] = []
@@ -126,6 +133,11 @@ def ingest_added(source_id: str, raw_dir: Path, data_dir: Path, progress: Progre
     releases: list[Release] = []
     today = date.today().isoformat()
     taken = {r.release_id: r for r in catalog.read_releases(data_dir)}
+    if source_id in REPORT_ADAPTERS:
+        rows, releases, idents = _read_reports(source_id, entries, raw_dir, sources[source_id]["title"], today,
+                                               quarantined, set(taken), progress)
+        entries = []
+        catalog.write_report_identification(data_dir, idents, replace={i["release_id"] for i in idents})
     for entry in sorted(entries, key=lambda e: e["path"]):
         path = catalog.verify_raw_file(raw_dir, entry)
         edition = entry["edition"]
@@ -156,6 +168,54 @@ def ingest_added(source_id: str, raw_dir: Path, data_dir: Path, progress: Progre
         write_quarantine(qpath, [Quarantined(**r) for r in earlier] + quarantined)
     catalog.write_releases(data_dir, releases, replace=new_ids)
     return IngestResult(source_id, len(releases), len(rows), (out,), len(quarantined))
+
+
+def _read_reports(source_id: str, entries: list[dict[str, str]], raw_dir: Path, source_title: str, today: str,
+                  quarantined: list[Quarantined], taken: set[str], progress: Progress | None
+                  ) -> tuple[list[Observation], list[Release], list[dict[str, str]]]:
+    """A source published as reports of several tables (the DSA template): the manifest entries
+    sharing an edition are the tables of one report, read together; one release per report,
+    named from the report's own identification table. A re-read report whose id is taken by
+    other bytes (a correction published under the same date) gets the retrieval date added."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for entry in sorted(entries, key=lambda e: e["path"]):
+        groups.setdefault(entry["edition"] or Path(entry["path"]).stem, []).append(entry)
+    rows: list[Observation] = []
+    releases: list[Release] = []
+    idents: list[dict[str, str]] = []
+    for edition, group in sorted(groups.items()):
+        files = [(catalog.verify_raw_file(raw_dir, e), e["path"]) for e in group]
+        if progress:
+            progress(f"{source_id}: {', '.join(d for _, d in files)}")
+        report = REPORT_ADAPTERS[source_id](files, release_prefix=source_id, quarantine=quarantined)
+        release_id = f"{source_id}-{report.ident.release_key}"
+        if release_id in taken:
+            retrieved = edition.split(" (retrieved ")[-1].rstrip(")") if " (retrieved " in edition else today
+            release_id = f"{release_id}-retrieved-{retrieved}"
+            report.observations = [dataclasses.replace(o, release_id=release_id) for o in report.observations]
+        numbers = [e for e in group if e["path"] in {o.locator.split(" line ")[0] for o in report.observations}]
+        main = numbers[0] if numbers else group[0]
+        others = [e["path"] for e in group if e is not main]
+        rows.extend(report.observations)
+        ident = report.ident
+        releases.append(Release(
+            release_id=release_id, source_id=source_id, edition=ident.edition, edition_end=ident.end.isoformat(),
+            kind="raw", precedence=2, snapshot="single",
+            title=f"{source_title}: {ident.service}, {ident.period}, published {ident.published.isoformat()} "
+                  f"({', '.join(Path(p).name for p in [main['path'], *others])})",
+            url=main["original_url"], file=main["path"], sha256=main["sha256"], bytes=int(main["bytes"]),
+            obtained_via=main["obtained_via"] + (f"; read with {', '.join(others)}" if others else ""),
+            first_ingested=today,
+        ))
+        idents.append({
+            "release_id": release_id, "provider": ident.provider, "service": ident.service,
+            "period_start": ident.start.isoformat(), "period_end": ident.end.isoformat(),
+            "published": ident.published.isoformat(),
+            "previous_published": ident.previous.isoformat() if ident.previous else "",
+            "file": ident.file, "published_line": str(ident.lines.get("published", "")),
+            "previous_line": str(ident.lines.get("previous", "")),
+        })
+    return rows, releases, idents
 
 
 def _raw_release(release_id: str, source_id: str, source_title: str, entry: dict[str, str], edition: str,
@@ -265,7 +325,7 @@ def ingest(source: str, raw_dir: Path, curated_dir: Path, data_dir: Path,
     """``source`` is a raw source id, ``curated``, or ``all``."""
     if source == "all":
         manifest_sources = {e["source_id"] for e in catalog.read_manifest(raw_dir)}
-        units = sorted(s for s in RAW_ADAPTERS if s in manifest_sources) + ["curated"]
+        units = sorted(s for s in ADAPTED if s in manifest_sources) + ["curated"]
     else:
         units = [source]
     results = []

@@ -13,7 +13,8 @@ The contract every raw adapter follows (see ``meta_cser.py`` for the reference):
   Recognisably broken lines that the issue says to set aside (template placeholders such
   as ``{{Other}}``) are appended to ``quarantine`` with a reason instead.
 
-``RAW_ADAPTERS`` maps a source id (as in the raw directory's MANIFEST.csv) to its parser.
+``REPORT_ADAPTERS`` (tables of one report read together, one release per report) and
+``RAW_ADAPTERS`` map a source id (as in the raw directory's MANIFEST.csv) to its parser.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from site_builder.adapters import (
     diaphanous,
     discord_transparency,
+    dsa_reports,
     meta_cser,
     microsoft_dscr,
     ncmec_esp,
@@ -43,6 +45,11 @@ RAW_ADAPTERS: dict[str, RawParser] = {
     "tiktok_cge": tiktok_cge.parse,
     "x_gtr": x_gtr.parse,
     "diaphanous": diaphanous.parse,
+}
+# Sources published as reports of several tables (one CSV each): the manifest entries that share
+# an edition are read together as one report, ``parse_report(files, release_prefix=, quarantine=)``.
+REPORT_ADAPTERS = {
+    "dsa_reports": dsa_reports.parse_report,
 }
 
 
