@@ -86,6 +86,8 @@ MAP_FILES = {
     "cadences": ["cadence", "every_days", "overdue_after_days", "in_words"],
     "change_kinds": ["kind", "name", "unit", "units", "rank", "one", "many", "sentence"],
     "fetch_outcomes": ["outcome", "name", "succeeded"],
+    "dsa_template": ["code", "kind", "name"],
+    "dsa_checks": ["kind", "name", "rank", "sentence", "basis"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {

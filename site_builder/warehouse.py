@@ -92,6 +92,12 @@ def load(con: duckdb.DuckDBPyConnection, data_dir: Path, sources: Iterable[str] 
     the observations those raw sources' adapters wrote: the nightly job's comparison)."""
     load_observations(con, data_dir, sources)
     _load_csv(con, "raw_releases", [catalog.releases_path(data_dir)], catalog.RELEASE_COLUMNS, data_dir)
+    ids = catalog.report_identification_path(data_dir)
+    if ids.exists():  # table 1 of each report of a multi-table source (the DSA template)
+        _load_csv(con, "raw_report_identification", [ids], catalog.REPORT_ID_COLUMNS, data_dir)
+    else:
+        con.execute("CREATE OR REPLACE TABLE raw_report_identification AS SELECT " +
+                    ", ".join(f"NULL::VARCHAR AS {c}" for c in catalog.REPORT_ID_COLUMNS + ["obs_file"]) + " WHERE false")
     for name, cols in {**MAP_FILES, **MAP_DIRS}.items():  # platforms: numbered, for the line in its check
         _load_csv(con, f"tax_{name}", map_files(data_dir, name), cols, data_dir, numbered=name == "platforms")
     read_palette(data_dir, BACKGROUND)  # refuse a bad platform colour with its file and line
