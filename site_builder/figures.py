@@ -135,6 +135,10 @@ class Figure:
     view_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # rendition -> (width, height)
     takeaway_html: Any = None
     quote: str = ""
+    # a table-only figure whose table is the point: shown open under its title (not folded),
+    # and, with ``stack``, each row as a block on a phone
+    open_table: bool = False
+    stack: bool = False
 
 # Raw and provenance fields added to a figure's CSV after its table columns, when present.
 CSV_EXTRA = ["platform_id", "policy_label", "policy_label_as_published", "metric_label", "metric_label_as_published",

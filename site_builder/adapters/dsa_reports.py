@@ -126,7 +126,10 @@ def table_of(header: list[str]) -> str:
     cells = [c.strip() for c in header]
     if cells[:4] == TABLE1_HEADER and not any(cells[4:]):
         return "1"
-    if "Category of illegal content" in cells and "Number of notices received" in cells:
+    # table 4 by its figure and contextual columns (most of them), so that a renamed column is
+    # reported by read_notices as such rather than as an unknown table; table 5 shares the row
+    # columns but none of these
+    if "Category of illegal content" in cells and len(set(cells) & set(TABLE4_HEADER[len(ROW_COLUMNS):])) >= len(FIGURES):
         return "4"
     raise InputError("", "unknown table: the header is neither table 1 (Applicability,Service,Indicator,Value) "
                      "nor table 4 (notices)", line=1, got=",".join(cells[:6]))
@@ -168,7 +171,7 @@ def read_identification(path: Path, display: str) -> ReportId:
                          expected=",".join(TABLE1_HEADER))
     found: dict[str, str] = {}
     lines: dict[str, int] = {}
-    services: set[str] = set()
+    services: dict[str, int] = {}  # service as published -> first line naming it
     for line, record in rows[1:]:
         if not any(c.strip() for c in record):
             continue
@@ -183,12 +186,14 @@ def read_identification(path: Path, display: str) -> ReportId:
         if key in found:
             raise InputError(display, f"indicator {indicator!r} given twice (lines {lines[key]} and {line})", line=line)
         found[key], lines[key] = value.strip(), line
-        services.add(service.strip())
+        services.setdefault(service.strip(), line)
     missing = [i for i, k in IDENTIFICATION.items() if k not in found and k != "previous"]
     if missing:
         raise InputError(display, "missing indicator" + ("s " if len(missing) > 1 else " ") + "; ".join(missing))
     if len(services) != 1:
-        raise InputError(display, "the rows name different services", got=sorted(services))
+        first, *others = services
+        raise InputError(display, f"the rows name different services (line {services[first]}: {first!r})",
+                         line=services[others[0]], cell="column Service", got=others[0])
     for key in ("published", "previous", "start", "end"):
         if key in found and _PLACEHOLDER.match(found[key]):
             raise InputError(display, "a template placeholder instead of a date", line=lines[key],
@@ -199,7 +204,7 @@ def read_identification(path: Path, display: str) -> ReportId:
         raise InputError(display, "the reporting period ends before it starts", line=lines["end"], got=f"{start} to {end}")
     previous = found.get("previous", "")
     return ReportId(
-        provider=found["provider"], service=services.pop(), file=display, lines=lines,
+        provider=found["provider"], service=next(iter(services)), file=display, lines=lines,
         published=_date(found["published"], display, lines["published"], "Date of the publication of the report"),
         previous=_date(previous, display, lines["previous"], "Date of the publication of the latest previous report")
         if previous else None,
@@ -220,6 +225,15 @@ def _value(text: str, display: str, line: int, header: str) -> tuple[str, float 
                          cell=f"column {header!r}", got=raw)
     raise InputError(display, "not a number", line=line, cell=f"column {header!r}", got=raw,
                      expected="a count such as 353,997 or 1756, a time such as 48.18, N/A or an empty cell")
+
+
+def _period_of(text: str) -> tuple[date, date] | None:
+    """(start, end) of a ``2025-07-01/2025-12-31`` reporting period; None if it is not one."""
+    m = _PERIOD.match(text)
+    try:
+        return (date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))) if m else None
+    except ValueError:  # 2025-13-01: the shape of a date, not a date
+        return None
 
 
 def read_notices(path: Path, display: str, ident: ReportId, release_id: str,
@@ -254,6 +268,7 @@ def read_notices(path: Path, display: str, ident: ReportId, release_id: str,
             if kind == "time" and TIME_IN_HOURS.search(record[col[CONTEXT + name]]):
                 time_unit = "hours"  # the provider's note on the column says the unit
     out: list[Observation] = []
+    set_aside = len(quarantine)  # the list is shared by every report of an ingest
     category = ""
     seen: dict[str, int] = {}
     for line, record in rows:
@@ -262,8 +277,7 @@ def read_notices(path: Path, display: str, ident: ReportId, release_id: str,
             raise InputError(display, f"service {service!r} differs from table 1 ({ident.service!r}, {ident.file})",
                              line=line, cell="column Service")
         period = record[col["Reporting period"]].strip()
-        m = _PERIOD.match(period)
-        if not m or (date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))) != (ident.start, ident.end):
+        if _period_of(period) != (ident.start, ident.end):
             raise InputError(display, f"reporting period differs from table 1 ({ident.start}/{ident.end}, {ident.file})",
                              line=line, cell="column Reporting period", got=period)
         code = record[col["Category of illegal content"]].strip()
@@ -304,7 +318,7 @@ def read_notices(path: Path, display: str, ident: ReportId, release_id: str,
                 value_status=status, value=value, value_low=None, value_high=None,
                 value_as_published=record[col[name]], unit=time_unit if kind == "time" else kind,
                 locator=f"{display} line {line} column '{published_header}'", note="\n\n".join(notes)))
-    if not out and not quarantine:
+    if not out and len(quarantine) == set_aside:
         raise InputError(display, "no data rows", expected="one row per category and keyword")
     return out
 

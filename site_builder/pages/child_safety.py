@@ -5,7 +5,7 @@ from __future__ import annotations
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.findings import Finding, Written
-from site_builder.pages import topics
+from site_builder.pages import dsa, topics
 from site_builder.pages.common import Ctx, Page, Row, latest, platforms_with_data, series_label, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
@@ -267,11 +267,14 @@ def build(ctx: Ctx) -> list[Page]:
     figures = [f for f in (meta_actioned(ctx), other_platforms_actioned(ctx), proactive_rates(ctx), meta_appeals(ctx),
                            ncmec_by_platform(ctx), recon, x_reports_vs_actions(ctx), independent_tests(ctx),
                            other_test_findings(ctx), topics.latest_table(ctx, topic, rows)) if f]
+    dsa_rows = [r for r in dsa.notice_rows(ctx, None, ["child_sexual_exploitation"], with_total=False)]
+    dsa_figs = dsa.notices_figures(ctx, "cse-dsa-notices", dsa_rows, per="period")
+    figures += dsa_figs
     area = ctx.policy_areas["child_sexual_exploitation"]
     return [Page(path="topics/child-sexual-exploitation.md", title="Child sexual exploitation",
                  template="pages/child_sexual_exploitation.md.j2", nav="Topics",
                  context={"area": area, "broad": ctx.policy_areas["child_safety_broad"], "comparability": COMPARABILITY,
-                          "figs": {f.id: f for f in figures},
+                          "figs": {f.id: f for f in figures}, "dsa_figs": dsa_figs,
                           "annotations": events_for(ctx, sources=sorted(ctx.sources), areas=topic.areas),
                           "platforms": platforms_with_data(rows, ctx.platforms)},
                  figures=figures)]

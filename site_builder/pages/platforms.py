@@ -10,7 +10,7 @@ from collections import defaultdict
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.findings import Finding, Written, plain_label
-from site_builder.pages import platform_index
+from site_builder.pages import dsa, platform_index
 from site_builder.pages.claims import claim_blocks
 from site_builder.pages.common import (
     OWN_PAGE_MIN_FIGURES,
@@ -149,8 +149,8 @@ def latest_table(ctx: Ctx, pid: str, name: str, rows: list[Row]) -> Figure | Non
     """The latest published value of every (source, policy, metric, place) in the focus areas."""
     keyed: dict[tuple, Row] = {}
     for r in worldwide(rows):
-        if r["policy_area"] not in FOCUS or r["source_id"] in TEST_SOURCES:
-            continue
+        if r["policy_area"] not in FOCUS or r["source_id"] in TEST_SOURCES or r["source_id"] == dsa.SOURCE_ID:
+            continue  # tests and the DSA reports have tables of their own
         key = (r["source_id"], r["platform_label"], r["policy_key"], r["metric_id"], r["qualifier"], r["geography"])
         if key not in keyed or r["period_end"] > keyed[key]["period_end"]:
             keyed[key] = r
@@ -324,6 +324,7 @@ def build(ctx: Ctx) -> list[Page]:
                                                      f"{name}: reports to NCMEC as {name} states them and as NCMEC counted them"),
                                tests_table(ctx, pid, name, rows),
                                revisions_table(ctx, pid, name, revisions)] if f is not None]
+        dsa_section = dsa.platform_section(ctx, pid, name)
         sources = sorted({r["source_id"] for r in rows})
         first = min(rows, key=lambda r: r["period_start"])
         last = max(rows, key=lambda r: r["period_end"])
@@ -335,6 +336,6 @@ def build(ctx: Ctx) -> list[Page]:
                      "claims": claim_blocks(ctx, [pid]),
                      "span": span, "figs": figures, "gaps": gaps(ctx, rows, pid, checks),
                      "gaps_checked": platform_wide(checks, pid),
-                     "latest_any": latest(rows), "stale": stale_notices(ctx, platform_id=pid)},
-            figures=figures))
+                     "latest_any": latest(rows), "stale": stale_notices(ctx, platform_id=pid), "dsa": dsa_section},
+            figures=figures + (dsa_section["figures"] if dsa_section else [])))
     return [*pages, platform_index.index_page(ctx), platform_index.shared_page(ctx, shared)]

@@ -277,6 +277,8 @@ def latest_table(ctx: Ctx, t: Topic, rows: list[Row]) -> Figure | None:
     for r in worldwide(rows):
         if (r["value"] is None and r["value_status"] != "range") or r["platform_id"] is None:
             continue  # providers outside the platform map are in the downloads, not in this table
+        if r["source_id"] == "dsa_reports":
+            continue  # the DSA reports have a table of their own (notices received versus actions taken)
         key = (r["source_id"], r["platform_label"], r["policy_key"], r["metric_label"], r["geography"])
         if key not in keyed or r["period_end"] > keyed[key]["period_end"]:
             keyed[key] = dict(r)

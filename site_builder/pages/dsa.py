@@ -1,0 +1,232 @@
+"""Reports received versus acted on: the EU's harmonised DSA transparency reports (table 4,
+notices under Article 16) on the platform pages, the child sexual exploitation topic page and
+the say-vs-do evidence; the consistency findings (mart dsa_consistency) and the reports' own
+dates (mart dsa_report_editions).
+
+One table row = one row of a report's table 4 (a category or keyword of illegal content) in
+one report: notices received (all, from trusted flaggers), items of information they named,
+actions on the basis of the law and of the terms and conditions, the median time to act, and
+"actions per item notified" — the only ratio shown, with that wording, because notices, items
+and actions are different units. Every number links to its file and line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from site_builder import fmt
+from site_builder.figures import Column, Figure
+from site_builder.findings import Finding
+from site_builder.pages.common import Ctx, Row, short_name, source_refs
+
+SOURCE_ID = "dsa_reports"
+# the rows a platform page shows: the focus areas, each as the report's keyword (or category) rows
+PLATFORM_AREAS = ["child_sexual_exploitation", "child_safety_broad", "hate_speech", "terrorism_violent_extremism",
+                  "bullying_harassment"]
+CSE_AREAS = ["child_sexual_exploitation", "child_safety_broad"]
+FIGURES = ("notices", "notices_tf", "items", "items_tf", "law", "law_tf", "terms", "terms_tf", "median", "median_tf")
+COLUMNS = [
+    Column("row", "Row of the report"),
+    Column("notices_pair", "Notices received (from trusted flaggers)", "value"),
+    Column("items_pair", "Items of information notified (by trusted flaggers)", "value"),
+    Column("law_pair", "Actions on the basis of the law (trusted flaggers)", "value"),
+    Column("terms_pair", "Actions on the basis of the terms and conditions (trusted flaggers)", "value"),
+    Column("median_pair", "Median time to take action (trusted flaggers)", "value"),
+    Column("per_item_text", "Actions per item notified", "num"),
+]
+ARCHIVE_NOTE = ("Every number links to the line of the provider's CSV as archived in the public repository "
+                "krMaynard/dsa-transparency-data at a fixed commit; the providers' own report pages are not recorded here.")
+CAVEAT = ("Notices, items of information and actions are different units: one notice can name several items, and "
+          "one action can follow several notices, so no share of notices 'acted on' can be computed; the only ratio "
+          "shown is actions per item notified (actions on the basis of the law plus those on the basis of the terms "
+          "and conditions, divided by the items of information in the notices). These are notices under Article 16 "
+          "DSA about the service in the EU; a provider can count other user reports (in-app reports under its own "
+          "rules) elsewhere. Keyword rows are part of their category row: never add the two.")
+
+
+def _cell(r: Row, key: str) -> str:
+    """A figure as the table shows it: the number (thousands separated; a median time with its
+    unit), 'N/A' as published, or 'not given' for an empty cell."""
+    value, published = r.get(key), r.get(f"{key}_published")
+    if value is None:
+        return "N/A" if (published or "").strip() == "N/A" else "not given"
+    if not float(value).is_integer():
+        return (published or "").strip()  # a time such as 11.6667, exactly as published
+    return fmt.count(value)
+
+
+def per_item(r: Row) -> float | None:
+    """Actions per item notified: (law + terms actions) / items, where all three are given and
+    items are more than 0."""
+    if r.get("items") and r.get("law") is not None and r.get("terms") is not None:
+        return (r["law"] + r["terms"]) / r["items"]
+    return None
+
+
+def row_name(r: Row) -> str:
+    """'Child sexual abuse material' (the template's name of the row's code; the code itself is
+    in the CSV and the tooltip); the TOTAL row as such; a row the template does not define by its code."""
+    if r["row_kind"] == "total":
+        return "All categories (total)"
+    name = r.get("code_name") or f"{r['code']} (not a template code)"
+    kind = " (category)" if r["row_kind"] == "category" else ""
+    repeated = " (given a second time)" if r.get("repeat_of") else ""
+    return f"{name}{kind}{repeated}"
+
+
+def half_year(r: Row) -> str:
+    """'July to December 2025': the reporting period in words (a half-year, or any months)."""
+    start, end = fmt.date_text(r["period_start"], "month"), fmt.date_text(r["period_end"], "month")
+    if start.split()[-1] == end.split()[-1]:
+        return f"{start.split()[0]} to {end}"
+    return f"{start} to {end}"
+
+
+def report_name(r: Row) -> str:
+    return f"{r['platform_name']}, {half_year(r)} (published {fmt.date_text(r['published'])})"
+
+
+def notice_rows(ctx: Ctx, platform_id: str | None, areas: list[str], with_total: bool) -> list[Row]:
+    rows = [dict(r) for r in ctx.query("dsa_notices_for", platform_id=platform_id, areas=areas, with_total=with_total)]
+    units: dict[Any, set[str]] = {}
+    for r in rows:
+        units.setdefault(r["period_start"], set()).add(r["time_unit"])
+    for r in rows:
+        mixed = len(units[r["period_start"]]) > 1
+        for key in FIGURES:
+            r[f"{key}_text"] = _cell(r, key)
+        for key in ("notices", "items", "law", "terms", "median"):
+            a, b = r[f"{key}_text"], r[f"{key}_tf_text"]
+            r[f"{key}_pair"] = a if a == b == "not given" else f"{a} ({b})"
+        if mixed and not (r["median_text"] == r["median_tf_text"] == "not given"):
+            r["median_pair"] += " h" if r["time_unit"] == "hours" else ", unit not stated"
+        ratio = per_item(r)
+        r["per_item"] = ratio
+        r["per_item_text"] = "" if ratio is None else f"{ratio:.2f}"
+        r["report"] = report_name(r)
+        r["row"] = row_name(r)
+        r["locator"] = f"{r['row_locator']} ({r['code']})"
+        r["doc_label"] = ""  # said once, in the figure's notes and source line, not after every number
+        if r.get("doc_url") and "github.com/" in r["doc_url"] and "/blob/" in r["doc_url"]:
+            r["doc_url"] = f"{r['doc_url']}#L{r['line']}"  # GitHub's anchor for the line of the file
+        r["period"] = fmt.period(r["period_start"], r["period_end"])
+        r["source_id"] = SOURCE_ID
+        r["period_start"], r["period_end"] = r["period_start"].isoformat(), r["period_end"].isoformat()
+        r["published"] = r["published"].isoformat() if r["published"] else ""
+        if r.get("previous_published"):
+            r["previous_published"] = r["previous_published"].isoformat()
+    return rows
+
+
+def _csam(rows: list[Row]) -> list[Row]:
+    return [r for r in rows if r["code"] == "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL" and r["row_kind"] == "keyword"]
+
+
+def notices_figures(ctx: Ctx, id_prefix: str, rows: list[Row], *, per: str) -> list[Figure]:
+    """Tables of notices received versus actions taken: one per report (``per='report'``, a
+    platform page) or one per half-year with the platform in each row (``per='period'``, the
+    topic page), newest first; each titled with its child sexual abuse material row(s)."""
+    if per == "report":
+        groups: dict[tuple, list[Row]] = {}
+        for r in rows:
+            groups.setdefault((r["period_start"], r["published"], r["release_id"]), []).append(r)
+    else:
+        groups = {}
+        for r in rows:
+            groups.setdefault((r["period_start"],), []).append(r)
+    figs = []
+    for key in sorted(groups, reverse=True):
+        sel = groups[key]
+        for r in sel:
+            r["row"] = f"{short_name(r['platform_name'])}: {row_name(r)}" if per == "period" else row_name(r)
+        first = sel[0]
+        slug = f"{first['period_start'][:4]}h{1 if first['period_start'][5:7] == '01' else 2}"
+        fig_id = f"{id_prefix}-{slug}" + (f"-{first['published']}" if per == "report" and _reissued(rows, first) else "")
+        figs.append(_figure(ctx, fig_id, sel, per, open_table=not figs))  # the newest open, earlier ones folded
+    return figs
+
+
+def _reissued(rows: list[Row], r: Row) -> bool:
+    return len({x["release_id"] for x in rows if x["period_start"] == r["period_start"]}) > 1
+
+
+def _figure(ctx: Ctx, fig_id: str, rows: list[Row], per: str, open_table: bool) -> Figure:
+    csam = _csam(rows)
+    first = rows[0]
+    if per == "report" and csam:
+        r = csam[0]
+        title = (f"{r['platform_name']}, {half_year(r)}, in the EU: {r['notices_text']} notices of child sexual abuse "
+                 f"material received in total and {r['notices_tf_text']} from trusted flaggers; {r['law_text']} actions "
+                 f"on the basis of the law ({r['law_tf_text']} on trusted flaggers' notices) and {r['terms_text']} on the "
+                 f"basis of its terms and conditions ({r['terms_tf_text']})")
+    elif csam:
+        title = (f"Notices of child sexual abuse material received in the EU, {half_year(first)}, in total (from trusted "
+                 "flaggers): " + ", ".join(f"{r['platform_name']} {r['notices_text']} ({r['notices_tf_text']})"
+                                           for r in csam))
+    else:
+        title = f"Notices received and actions taken in the EU, {half_year(first)}"
+    reports = sorted({r["report"] for r in rows})
+    lead = (f"{first['report']}: {fmt.plural(len(rows), 'row')} of its table 4" if per == "report" else
+            f"{fmt.plural(len(rows), 'row')} of table 4 of {fmt.plural(len(reports), 'report')} ("
+            + "; ".join(reports) + ")")
+    takeaway = ctx.writer.write(Finding("tally", lead + "; each number links to its file and line", {})).text
+    units = {r["time_unit"] for r in rows}
+    unit = ("hours" if units == {"hours"} else "unit not stated" if "hours" not in units else "h: hours")
+    columns = [Column(c.key, f"Median time to take action, {unit} (trusted flaggers)", c.kind)
+               if c.key == "median_pair" else c for c in COLUMNS]
+    return Figure(
+        id=fig_id, title=title, takeaway=takeaway, cites=[],
+        description="Table only: one row per row of a report's table 4 (notices under Article 16 DSA).",
+        rows=rows, columns=columns, sources=source_refs(ctx, rows), caveat=CAVEAT,
+        notes=[ARCHIVE_NOTE] + time_notes(rows) + tf_notes(rows), open_table=open_table, stack=True)
+
+
+def time_notes(rows: list[Row]) -> list[str]:
+    """What each provider says about the unit of its median times."""
+    out = []
+    for name in sorted({r["platform_name"] for r in rows}):
+        units = {r["time_unit"] for r in rows if r["platform_name"] == name}
+        if units == {"hours"}:
+            out.append(f"{name}'s median times are in hours: its contextual note on the column says so.")
+        else:
+            out.append(f"{name}'s report does not state the unit of its median times; they are shown as published.")
+    return out
+
+
+def tf_notes(rows: list[Row]) -> list[str]:
+    """The rows where trusted flaggers' notices exceed all notices: stated, not explained away."""
+    hits = [r for r in rows if r.get("notices_tf") is not None and r.get("notices") is not None
+            and r["notices_tf"] > r["notices"]]
+    if not hits:
+        return []
+    shown = "; ".join(f"{r['report']}: {r['row']}, {r['notices_text']} notices received in total and "
+                      f"{r['notices_tf_text']} from trusted flaggers ({r['row_locator']})" for r in hits[:3])
+    more = f"; and {len(hits) - 3} more rows (see 'Consistency of the reports')" if len(hits) > 3 else ""
+    return [f"{fmt.plural(len(hits), 'row')} give more notices from trusted flaggers than notices received in total, "
+            f"although the template counts trusted flaggers' notices as part of all notices: {shown}{more}."]
+
+
+def consistency(ctx: Ctx, platform_id: str) -> list[Row]:
+    """The consistency findings of one platform's reports (mart dsa_consistency), for display."""
+    rows = [dict(r) for r in ctx.query("dsa_consistency_for", platform_id=platform_id)]
+    for r in rows:
+        r["report"] = (f"{fmt.date_text(r['period_start'], 'month')} to {fmt.date_text(r['period_end'], 'month')} "
+                       f"(published {fmt.date_text(r['published'])})")
+    return rows
+
+
+def editions(ctx: Ctx, platform_id: str | None) -> list[Row]:
+    """Each report's dates from its table 1 and what the site holds of the report before it."""
+    return [dict(r) for r in ctx.rows(
+        "SELECT * FROM dsa_report_editions WHERE $platform_id IS NULL OR platform_id = $platform_id "
+        "ORDER BY platform_id, period_start, published, release_id", {"platform_id": platform_id})]
+
+
+def platform_section(ctx: Ctx, pid: str, name: str) -> dict[str, Any] | None:
+    """What a platform page shows of the DSA reports (None when it has none)."""
+    rows = notice_rows(ctx, pid, PLATFORM_AREAS, with_total=True)
+    if not rows:
+        return None
+    figs = notices_figures(ctx, f"{pid}-dsa-notices".replace("_", "-"), rows, per="report")
+    have = {r["table_name"] for r in ctx.rows("SELECT table_name FROM information_schema.tables", {})}  # TEMP
+    return {"figures": figs, "consistency": consistency(ctx, pid) if "dsa_consistency" in have and (ctx.sql_dir / "queries" / "dsa_consistency_for.sql").exists() else [],
+            "editions": editions(ctx, pid) if "dsa_report_editions" in have else []}
