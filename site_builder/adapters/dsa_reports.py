@@ -5,7 +5,9 @@ tables of one report together: table 1 (report identification: ``Applicability,S
 Indicator,Value``, one row per indicator) gives the provider, the publication dates and the
 reporting period; table 4 (notices under Article 16: one row per category or keyword of
 illegal content, 10 figures and a "Contextual information on ..." column for each) gives the
-numbers. Tables 5-8 plug in as further :class:`TableSpec` entries.
+numbers. Tables 5-8 plug in the same way: a test in :func:`table_of` that knows the table by its
+header, and a reader ``(path, display, ident, release_id, quarantine) -> observations`` in
+:data:`TABLE_READERS`.
 
 One report = one release: service x reporting period x publication date (from table 1, never
 from a file name). One output row = one figure cell of table 4: the policy label is the row's
@@ -323,6 +325,10 @@ def read_notices(path: Path, display: str, ident: ReportId, release_id: str,
     return out
 
 
+# table number -> its reader (table 1 is read first, by read_identification, for every report)
+TABLE_READERS = {"4": read_notices}
+
+
 def parse_report(files: list[tuple[Path, str]], *, release_prefix: str = SOURCE_ID,
                  quarantine: list[Quarantined]) -> Report:
     """Read the tables of one report (``(path, display path)`` each; exactly one table 1)."""
@@ -342,7 +348,8 @@ def parse_report(files: list[tuple[Path, str]], *, release_prefix: str = SOURCE_
     ident = read_identification(*ones[0])
     release_id = f"{release_prefix}-{ident.release_key}"
     observations: list[Observation] = []
-    for path, display in by_table.get("4", []):
-        observations.extend(read_notices(path, display, ident, release_id, quarantine))
+    for table, reader in TABLE_READERS.items():
+        for path, display in by_table.get(table, []):
+            observations.extend(reader(path, display, ident, release_id, quarantine))
     return Report(ident, observations, [d for _, d in sorted(files, key=lambda f: f[1])])
 

@@ -154,13 +154,13 @@ def _figure(ctx: Ctx, fig_id: str, rows: list[Row], per: str, open_table: bool) 
     first = rows[0]
     if per == "report" and csam:
         r = csam[0]
-        title = (f"{r['platform_name']}, {half_year(r)}, in the EU: {r['notices_text']} notices of child sexual abuse "
+        title = (f"{short_name(r['platform_name'])}, {half_year(r)}, in the EU: {r['notices_text']} notices of child sexual abuse "
                  f"material received in total and {r['notices_tf_text']} from trusted flaggers; {r['law_text']} actions "
                  f"on the basis of the law ({r['law_tf_text']} on trusted flaggers' notices) and {r['terms_text']} on the "
-                 f"basis of its terms and conditions ({r['terms_tf_text']})")
+                 f"basis of its terms and conditions ({r['terms_tf_text']} on trusted flaggers' notices)")
     elif csam:
         title = (f"Notices of child sexual abuse material received in the EU, {half_year(first)}, in total (from trusted "
-                 "flaggers): " + ", ".join(f"{r['platform_name']} {r['notices_text']} ({r['notices_tf_text']})"
+                 "flaggers): " + ", ".join(f"{short_name(r['platform_name'])} {r['notices_text']} ({r['notices_tf_text']})"
                                            for r in csam))
     else:
         title = f"Notices received and actions taken in the EU, {half_year(first)}"
@@ -227,6 +227,5 @@ def platform_section(ctx: Ctx, pid: str, name: str) -> dict[str, Any] | None:
     if not rows:
         return None
     figs = notices_figures(ctx, f"{pid}-dsa-notices".replace("_", "-"), rows, per="report")
-    have = {r["table_name"] for r in ctx.rows("SELECT table_name FROM information_schema.tables", {})}  # TEMP
-    return {"figures": figs, "consistency": consistency(ctx, pid) if "dsa_consistency" in have and (ctx.sql_dir / "queries" / "dsa_consistency_for.sql").exists() else [],
-            "editions": editions(ctx, pid) if "dsa_report_editions" in have else []}
+    return {"figures": figs, "consistency": consistency(ctx, pid), "editions": editions(ctx, pid),
+            "name": short_name(name)}
