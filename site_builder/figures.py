@@ -139,6 +139,9 @@ class Figure:
     # and, with ``stack``, each row as a block on a phone
     open_table: bool = False
     stack: bool = False
+    # the takeaway as parts (text, the cell a number was read from or None), when its numbers
+    # must link to exact cells (quote.linked_parts); joined, they are the takeaway's text
+    takeaway_parts: list[tuple[str, Row | None]] = field(default_factory=list)
 
 # Raw and provenance fields added to a figure's CSV after its table columns, when present.
 CSV_EXTRA = ["platform_id", "policy_label", "policy_label_as_published", "metric_label", "metric_label_as_published",

@@ -134,8 +134,10 @@ def ingest_added(source_id: str, raw_dir: Path, data_dir: Path, progress: Progre
     today = date.today().isoformat()
     taken = {r.release_id: r for r in catalog.read_releases(data_dir)}
     if source_id in REPORT_ADAPTERS:
+        held = {i["release_id"]: (taken[i["release_id"]].sha256, i) for i in _report_identification(data_dir)
+                if i["release_id"] in taken}
         rows, releases, idents = _read_reports(source_id, entries, raw_dir, sources[source_id]["title"], today,
-                                               quarantined, set(taken), progress)
+                                               quarantined, set(taken), progress, held=held)
         entries = []
         catalog.write_report_identification(data_dir, idents, replace={i["release_id"] for i in idents})
     for entry in sorted(entries, key=lambda e: e["path"]):
@@ -170,13 +172,33 @@ def ingest_added(source_id: str, raw_dir: Path, data_dir: Path, progress: Progre
     return IngestResult(source_id, len(releases), len(rows), (out,), len(quarantined))
 
 
+# the fields of table 1 that identify a report and what it says (report_identification.csv)
+REPORT_ID_FIELDS = ("provider", "service", "period_start", "period_end", "published", "previous_published")
+
+
+def _report_identification(data_dir: Path) -> list[dict[str, str]]:
+    path = catalog.report_identification_path(data_dir)
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def _read_reports(source_id: str, entries: list[dict[str, str]], raw_dir: Path, source_title: str, today: str,
-                  quarantined: list[Quarantined], taken: set[str], progress: Progress | None
+                  quarantined: list[Quarantined], taken: set[str], progress: Progress | None, *,
+                  held: dict[str, tuple[str, dict[str, str]]] | None = None,
                   ) -> tuple[list[Observation], list[Release], list[dict[str, str]]]:
     """A source published as reports of several tables (the DSA template): the manifest entries
     sharing an edition are the tables of one report, read together; one release per report,
-    named from the report's own identification table. A re-read report whose id is taken by
-    other bytes (a correction published under the same date) gets the retrieval date added."""
+    named from the report's own identification table (service, period, publication date).
+
+    Re-issues (``held``: per release already in data/, the sha256 of the file its figures were
+    read from and its table 1 fields; given by ``ingest_added``): a report with a publication
+    date this site holds no release for is a new release beside the earlier ones. A report whose
+    id is taken is compared with the latest release of that report: the same table 1 and the
+    same table 4 bytes (or no table 4 among the files: only table 1 was fetched, unchanged in
+    content) is that release read again and adds nothing; other bytes (a correction published
+    under the same date) are a new release, its id and edition with the retrieval date added."""
     groups: dict[str, list[dict[str, str]]] = {}
     for entry in sorted(entries, key=lambda e: e["path"]):
         groups.setdefault(entry["edition"] or Path(entry["path"]).stem, []).append(entry)
@@ -187,19 +209,44 @@ def _read_reports(source_id: str, entries: list[dict[str, str]], raw_dir: Path, 
         files = [(catalog.verify_raw_file(raw_dir, e), e["path"]) for e in group]
         if progress:
             progress(f"{source_id}: {', '.join(d for _, d in files)}")
+        set_aside = len(quarantined)
         report = REPORT_ADAPTERS[source_id](files, release_prefix=source_id, quarantine=quarantined)
-        release_id = f"{source_id}-{report.ident.release_key}"
+        ident = report.ident
+        identification = {
+            "provider": ident.provider, "service": ident.service,
+            "period_start": ident.start.isoformat(), "period_end": ident.end.isoformat(),
+            "published": ident.published.isoformat(),
+            "previous_published": ident.previous.isoformat() if ident.previous else "",
+        }
+        tables = [e for e in group if e["path"] != ident.file]  # the tables of figures (table 4)
+        numbers = [e for e in tables if e["path"] in {o.locator.split(" line ")[0] for o in report.observations}]
+        main = numbers[0] if numbers else tables[0] if tables else group[0]
+        release_id = base_id = f"{source_id}-{ident.release_key}"
+        edition_name = ident.edition
+        if held is not None and base_id not in taken and not tables:
+            raise InputError(", ".join(d for _, d in files), f"table 1 of a report this site holds no release for "
+                             f"({ident.service}, {ident.period}, published {ident.published.isoformat()}), without "
+                             "its table of figures", expected="table 1 read with the report's table 4 (notices)")
         if release_id in taken:
+            latest = max(i for i in taken if i == base_id or i.startswith(base_id + "-retrieved-"))
+            if held is not None and latest in held:
+                sha, before = held[latest]
+                if all(before.get(k, "") == identification[k] for k in REPORT_ID_FIELDS) and (
+                        not tables or main["sha256"] == sha):
+                    del quarantined[set_aside:]  # already recorded with that release
+                    continue  # the latest release of this report, read again: nothing new
             retrieved = edition.split(" (retrieved ")[-1].rstrip(")") if " (retrieved " in edition else today
-            release_id = f"{release_id}-retrieved-{retrieved}"
+            release_id, n = f"{base_id}-retrieved-{retrieved}", 1
+            while release_id in taken:  # a second correction found on the same day
+                n += 1
+                release_id = f"{base_id}-retrieved-{retrieved}-{n}"
+            edition_name = f"{ident.edition} (retrieved {retrieved})"
             report.observations = [dataclasses.replace(o, release_id=release_id) for o in report.observations]
-        numbers = [e for e in group if e["path"] in {o.locator.split(" line ")[0] for o in report.observations}]
-        main = numbers[0] if numbers else group[0]
+            quarantined[set_aside:] = [dataclasses.replace(q, release_id=release_id) for q in quarantined[set_aside:]]
         others = [e["path"] for e in group if e is not main]
         rows.extend(report.observations)
-        ident = report.ident
         releases.append(Release(
-            release_id=release_id, source_id=source_id, edition=ident.edition, edition_end=ident.end.isoformat(),
+            release_id=release_id, source_id=source_id, edition=edition_name, edition_end=ident.end.isoformat(),
             kind="raw", precedence=2, snapshot="single",
             title=f"{source_title}: {ident.service}, {ident.period}, published {ident.published.isoformat()} "
                   f"({', '.join(Path(p).name for p in [main['path'], *others])})",
@@ -208,12 +255,8 @@ def _read_reports(source_id: str, entries: list[dict[str, str]], raw_dir: Path, 
             first_ingested=today,
         ))
         idents.append({
-            "release_id": release_id, "provider": ident.provider, "service": ident.service,
-            "period_start": ident.start.isoformat(), "period_end": ident.end.isoformat(),
-            "published": ident.published.isoformat(),
-            "previous_published": ident.previous.isoformat() if ident.previous else "",
-            "file": ident.file, "published_line": str(ident.lines.get("published", "")),
-            "previous_line": str(ident.lines.get("previous", "")),
+            "release_id": release_id, **identification, "file": ident.file,
+            "published_line": str(ident.lines.get("published", "")), "previous_line": str(ident.lines.get("previous", "")),
         })
     return rows, releases, idents
 

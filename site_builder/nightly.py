@@ -24,6 +24,7 @@ Exit codes (``EXIT_*``): 0 published, 3 published with stale sources, 4 nothing 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -40,6 +41,7 @@ import duckdb
 from rich.console import Console
 
 from site_builder import catalog, fmt, warehouse, watch
+from site_builder.adapters import REPORT_ADAPTERS
 from site_builder.errors import BuildError, InputError
 from site_builder.ingest import ingest_added
 from site_builder.observations import write_files_atomic
@@ -119,24 +121,76 @@ def declared_urls(data_dir: Path) -> dict[tuple[str, str], str]:
     return {(sid, t.path): t.url for sid, d in load_declarations(data_dir).items() for t in d.files}
 
 
+def cached_vintage(cache_dir: Path, source_id: str, path: str, sha256: str) -> Path | None:
+    """The latest vintage of ``path`` in the dated raw cache whose bytes have ``sha256`` (None
+    when the cache does not hold them)."""
+    base = cache_dir.resolve() / "raw" / source_id
+    if not sha256 or not base.is_dir():
+        return None
+
+    def order(folder: Path) -> tuple[str, int]:  # 2026-12-03, 2026-12-03.2, ... (fetch/cache.py)
+        day, _, n = folder.name.partition(".")
+        return day, int(n) if n.isdigit() else 1
+
+    for folder in sorted((f for f in base.iterdir() if f.is_dir()), key=order, reverse=True):
+        candidate = folder / path
+        if candidate.is_file() and hashlib.sha256(candidate.read_bytes()).hexdigest() == sha256:
+            return candidate
+    return None
+
+
+def _report_of(result) -> tuple[str, str] | None:
+    """(source, declared edition) of a file that is one table of a report (REPORT_ADAPTERS)."""
+    return (result.source_id, result.edition) if result.source_id in REPORT_ADAPTERS and result.edition else None
+
+
+def report_siblings(kept: list, results: list, cache_dir: Path) -> list:
+    """For a source published as reports of several tables (one file each, sharing a declared
+    edition; adapters.REPORT_ADAPTERS), the files of a report that did not change tonight when
+    another file of the same report did: a corrected re-issue often replaces only table 4, and
+    the report is read with its unchanged table 1. Each is the result of tonight's fetch
+    pointing at its latest vintage in the raw cache with the bytes fetched (a file whose bytes
+    the cache does not hold is left out: ingest decides whether the report can be read)."""
+    editions = {_report_of(r) for r in kept} - {None}
+    kept_paths = {(r.source_id, r.path) for r in kept}
+    out = []
+    for r in results:
+        if (r.source_id, r.edition) not in editions or (r.source_id, r.path) in kept_paths or r.outcome != "unchanged":
+            continue
+        found = cached_vintage(cache_dir, r.source_id, r.path, r.sha256)
+        if found is not None:
+            out.append(dataclasses.replace(r, vintage=found.relative_to(cache_dir.resolve()).as_posix(),
+                                           vintage_path=found))
+    return out
+
+
 def raw_view(results: list, cache_dir: Path, into: Path, day: str, data_dir: Path | None = None,
-             mirror: str | None = None) -> Path:
+             mirror: str | None = None, siblings: list | None = None) -> Path:
     """A raw directory for ``ingest_added``: the kept vintages of one source, at their cache
-    paths, with a MANIFEST.csv giving their sha256, size, address and edition."""
+    paths, with a MANIFEST.csv giving their sha256, size, address and edition; with
+    ``siblings`` (``report_siblings``), the unchanged files of the same reports beside them.
+    The files of one report share one edition: the declared one when every kept file of it is
+    new, else with the retrieval date (a re-issue of a report already read)."""
     into.mkdir(parents=True, exist_ok=True)
     declared = declared_urls(data_dir) if data_dir else {}
+    siblings = siblings or []
+    reissued = {_report_of(r) for r in results if _report_of(r) and r.outcome != "new"}
     rows = []
-    for r in results:
+    for r in [*results, *siblings]:
         rel = Path(r.vintage)
         dest = into / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(r.vintage_path or cache_dir / rel, dest)
-        rows.append({"path": rel.as_posix(), "source_id": r.source_id, "publisher": "", "edition": vintage_edition(r, day),
+        report = _report_of(r)
+        edition = vintage_edition(dataclasses.replace(r, outcome="changed" if report in reissued else "new")
+                                  if report else r, day)
+        via = f"fetched {r.fetched_at} from {r.final_url or r.url}" + (
+            " (a mirror of the publisher's files, not the publisher's own server)" if mirror else "")
+        if r.outcome == "unchanged":
+            via += f"; unchanged that night, read from the copy kept in the raw cache on {rel.parts[2]}"
+        rows.append({"path": rel.as_posix(), "source_id": r.source_id, "publisher": "", "edition": edition,
                      "format": rel.suffix.lstrip("."), "original_url": declared.get((r.source_id, r.path), r.url),
-                     "obtained_via": f"fetched {r.fetched_at} from {r.final_url or r.url}"
-                     + (" (a mirror of the publisher's files, not the publisher's own server)" if mirror else ""),
-                     "sha256": r.sha256,
-                     "bytes": r.bytes, "note": ""})
+                     "obtained_via": via, "sha256": r.sha256, "bytes": r.bytes, "note": ""})
     (into / "MANIFEST.csv").write_text(csv_text(catalog.MANIFEST_COLUMNS, rows), encoding="utf-8")
     return into
 
@@ -284,7 +338,8 @@ def run(*, data_dir: Path, build_dir: Path, cache_dir: Path, sources: list[str] 
         before = {r.release_id for r in catalog.read_releases(work_data)}
         for source_id in sorted({r.source_id for r in kept}):
             mine = [r for r in kept if r.source_id == source_id]
-            view = raw_view(mine, cache_dir, scratch / "raw" / source_id, day, data_dir, mirror)
+            view = raw_view(mine, cache_dir, scratch / "raw" / source_id, day, data_dir, mirror,
+                            siblings=report_siblings(mine, results, cache_dir))
             try:
                 with night.step("ingest"):
                     ingest_added(source_id, view, work_data)

@@ -78,6 +78,21 @@ def link_numbers(text: str, rows: Sequence[Row], root: str = "") -> Markup:
     return Markup("").join(out)
 
 
+def linked_parts(parts: Sequence[tuple[str, Row | None]]) -> Markup:
+    """A sentence given as parts in order: plain text (``None``), or a number with the cell it
+    was read from (``doc_url``, ``locator``, ``doc_label``), linked exactly there — for sentences
+    whose numbers repeat (a table of zeros), which :func:`link_numbers` cannot tell apart by value."""
+    out = []
+    for text, cell in parts:
+        if cell is None or not cell.get("doc_url"):
+            out.append(escape(text))
+            continue
+        title = (cell.get("locator") or "") + (f" – {cell['doc_label']}" if cell.get("doc_label") else "")
+        out.append(Markup('<a class="pew-num" href="{}" title="{}" rel="noopener">{}</a>').format(
+            cell["doc_url"], title, text))
+    return Markup("").join(out)
+
+
 def data_period(rows: Iterable[Row]) -> str:
     """'2017Q4 to 2025Q4' (or one period) from rows with ``period`` labels and ISO dates."""
     pts = [r for r in rows if r.get("period_start") and r.get("period")]

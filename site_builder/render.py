@@ -21,7 +21,7 @@ from site_builder import fmt, settings
 from site_builder.errors import BuildError
 from site_builder.figures import render_all
 from site_builder.pages.common import Page, first_url
-from site_builder.quote import data_period, link_numbers, quote_text
+from site_builder.quote import data_period, link_numbers, linked_parts, quote_text
 
 # Characters HTML or Markdown would interpret inside text, written as entities.
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
@@ -95,7 +95,8 @@ def prepare_quotes(page: Page, site: dict[str, Any]) -> None:
     """Link the numbers of every takeaway to their documents and write each 'quote this' text."""
     url = page_url(page, site)
     for fig in page.figures:
-        fig.takeaway_html = link_numbers(fig.takeaway, fig.rows if fig.cites is None else fig.cites, page.root)
+        fig.takeaway_html = (linked_parts(fig.takeaway_parts) if fig.takeaway_parts else
+                             link_numbers(fig.takeaway, fig.rows if fig.cites is None else fig.cites, page.root))
         fig.quote = quote_text(fig.takeaway, fig.sources, f"{url}#{fig.id}", fig.data_period or data_period(fig.rows))
 
 

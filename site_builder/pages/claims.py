@@ -138,6 +138,118 @@ def _rough_window(ctx: Ctx, r: Row) -> bool:
     return (r["release_id"], r["source_title"], r["period_start"], r["period_end"]) in rough
 
 
+# --- the platform's own DSA report (mart claim_dsa_evidence): evidence that decides no verdict ---
+
+DSA_FIGURES = ("notices", "notices_tf", "items", "items_tf", "law", "law_tf", "terms", "terms_tf", "median", "median_tf")
+DSA_UNITS = ("Notices, items of information and actions are different units: one notice can name several items and "
+             "one action can follow several notices, so no share of notices acted on can be computed; the only ratio "
+             "shown is actions per item notified (actions on the basis of the law plus those on the basis of the terms "
+             "and conditions, divided by the items of information notified). These are notices under Article 16 DSA "
+             "about the service in the EU: the platform can count other user reports elsewhere.")
+
+
+def _dsa_figure(r: Row, key: str) -> str:
+    """A figure of a DSA report row as the sentence writes it: a count with thousands
+    separators, a median time as published ('2.3167'), 'N/A' as published, 'not given' for an
+    empty cell."""
+    value, published = r.get(key), (r.get(f"{key}_published") or "").strip()
+    if value is None:
+        return "N/A" if published == "N/A" else "not given"
+    return (published or fmt.count(value)) if key.startswith("median") else fmt.count(value)
+
+
+def _half_year(start: Any, end: Any) -> str:
+    """'July to December 2025' (or 'December 2025 to May 2026' across a year)."""
+    a, b = fmt.date_text(start, "month"), fmt.date_text(end, "month")
+    return f"{a.split()[0]} to {b}" if a.split()[-1] == b.split()[-1] else f"{a} to {b}"
+
+
+def _dsa_row_name(r: Row) -> str:
+    name = r.get("code_name") or r["code"]
+    return name[:1].lower() + name[1:] if not name[:2].isupper() else name
+
+
+def dsa_item(ctx: Ctx, r: Row) -> dict[str, Any]:
+    """One row of the platform's own DSA report with a statement: the sentence written from
+    its ten figures (``text``, whose numbers link to the file and line through ``rows``), the
+    ratio actions per item notified with its denominator (``tail``, computed, so linked to
+    nothing) and the flag the row raises (mart claim_dsa_evidence)."""
+    f = {k: _dsa_figure(r, k) for k in DSA_FIGURES}
+    # 'X (formerly Twitter)' -> 'X': the possessive reads aloud
+    who = re.sub(r"\s*\(.*\)$", "", r.get("platform_name") or ctx.platforms[r["platform_id"]]["name"])
+    period = _half_year(r["period_start"], r["period_end"])
+    if r["row_kind"] == "total":
+        text = (f"{who}'s own DSA report for {period} (EU) gives {f['notices']} notices received in all categories "
+                f"and {f['notices_tf']} from trusted flaggers")
+    else:
+        text = (f"{who}'s own DSA report for {period} (EU) gives {f['notices']} notices of {_dsa_row_name(r)} "
+                f"received in total and {f['notices_tf']} from trusted flaggers")
+    text += f", naming {f['items']} items of information ({f['items_tf']} in trusted flaggers' notices)"
+    actions = [r.get(k) for k in ("law", "terms", "law_tf", "terms_tf")]
+    if all(a is None for a in actions):
+        na = any((r.get(f"{k}_published") or "").strip() == "N/A" for k in ("law", "terms", "law_tf", "terms_tf"))
+        text += ("; it gives no count of actions taken on the basis of the law or of its terms and conditions "
+                 f"(the cells {'read N/A' if na else 'are empty'})")
+    else:
+        text += (f"; {f['law']} actions on the basis of the law and {f['terms']} on the basis of its terms and "
+                 f"conditions ({f['law_tf']} and {f['terms_tf']} on trusted flaggers' notices)")
+    if not (r.get("median") is None and r.get("median_tf") is None):
+        unit = " hours" if r.get("time_unit") == "hours" else ""
+        said = "" if unit else "; the report does not state the unit"
+        text += (f"; median time to take action {f['median']}{unit} ({f['median_tf']} on trusted flaggers' "
+                 f"notices{said})")
+    if r.get("per_item") is not None:
+        tail = (f"; actions per item notified: {r['per_item']:.2f} (actions on the basis of the law and of the terms "
+                f"and conditions, divided by the {f['items']} items notified)")
+    elif r.get("items") == 0:
+        tail = "; actions per item notified: none can be computed, as the report gives 0 items notified in total"
+    elif r.get("items") is None:
+        tail = "; actions per item notified: none can be computed, as the report gives no count of items"
+    else:
+        tail = "; actions per item notified: none can be computed, as the report gives no count of actions"
+    base = {"doc_url": r.get("number_url") or "", "locator": r["row_locator"], "release_id": r["release_id"],
+            "period": period, "doc_label": ""}
+    rows = [{**base, "value": r[k], "value_as_published": r.get(f"{k}_published")}
+            for k in DSA_FIGURES if r.get(k) is not None]
+    return {"text": text, "tail": tail, "rows": rows, "flag": r.get("flag"), "flag_text": r.get("flag_text"),
+            "period": period, "period_start": r["period_start"],
+            "row_name": "all categories" if r["row_kind"] == "total" else _dsa_row_name(r),
+            "tf_above_total": r.get("notices") is not None and r.get("notices_tf") is not None
+            and r["notices_tf"] > r["notices"], "who": who,
+            "doc_label": r.get("doc_label") or "", "kind": "platform_report"}
+
+
+def dsa_flags(items: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The flags the platform's own report raises on a statement, each with the rows and
+    half-years it comes from ('hate speech, July to December 2025 and January to June 2026')."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for i in sorted(items, key=lambda x: x["period_start"]):  # oldest half-year first
+        if i["flag"]:
+            text = i["flag_text"].replace("the platform's", f"{i['who']}'s", 1)
+            out.setdefault(text[:1].upper() + text[1:], {}).setdefault(i["row_name"], []).append(i["period"])
+    return [{"text": text, "where": "; ".join(f"{name}, {' and '.join(sorted(set(ps), key=ps.index))}"
+                                              for name, ps in rows.items())}
+            for text, rows in out.items()]
+
+
+def dsa_notes(items: list[dict[str, Any]]) -> list[str]:
+    """What a reader must know once per statement: the units, and where trusted flaggers'
+    notices exceed all notices (Meta), how the totals appear to be counted."""
+    if not items:
+        return []
+    notes = [DSA_UNITS]
+    labels = sorted({i["doc_label"] for i in items if i["doc_label"]})
+    if labels:
+        notes.append(f"Each number links to the line of the report's file: {'; '.join(labels)}.")
+    above = sorted({i["who"] for i in items if i["tf_above_total"]})
+    if above:
+        notes.append(f"{' and '.join(above)} give{'s' if len(above) == 1 else ''} more notices from trusted flaggers "
+                     "than notices received in total, although trusted flaggers' notices are part of all notices: the "
+                     "totals appear to count only notices that allege illegal content, not reports under the "
+                     "platform's own rules. The figures are shown as published, not corrected.")
+    return notes
+
+
 def verdicts_for(ctx: Ctx, platform_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
     """(claim id, platform id) -> the statement's verdict (mart claim_verdicts): ``verdict``,
     ``name``, how many tests test it and, when one does, the deciding ``result`` and every
@@ -161,6 +273,9 @@ def claim_blocks(ctx: Ctx, platform_ids: list[str]) -> list[dict[str, Any]]:
     for e in ctx.query("claim_evidence_for", platforms=platform_ids):
         evidence[(e["claim_id"], e["platform_id"])].append(e)
     verdicts = verdicts_for(ctx, platform_ids)
+    dsa: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in ctx.query("claim_dsa_evidence_for", platforms=platform_ids):
+        dsa[(r["claim_id"], r["platform_id"])].append(dsa_item(ctx, r))
     blocks = []
     shown: set[tuple] = set()  # findings already quoted in full under an earlier statement of the list
     for c in claims:
@@ -172,9 +287,12 @@ def claim_blocks(ctx: Ctx, platform_ids: list[str]) -> list[dict[str, Any]]:
                 if key in shown:  # each piece of evidence appears once per page: later, a pointer
                     items[i] = {**item, "repeat": True}
                 shown.add(key)
+        own_dsa = dsa[(c["claim_id"], c["platform_id"])]
         blocks.append({
             **statement_fields(ctx, c),
-            "verdict": verdicts[(c["claim_id"], c["platform_id"])],
+            # the platform's own report can flag the statement; the verdict stays the independent tests'
+            "verdict": {**verdicts[(c["claim_id"], c["platform_id"])], "flags": dsa_flags(own_dsa)},
+            "dsa": own_dsa, "dsa_notes": dsa_notes(own_dsa),
             "independent": [i for i in items if i["kind"] in INDEPENDENT_KINDS],
             "own": [i for i in items if i["kind"] in OWN_KINDS],
             "other": [i for i in items if i["kind"] not in INDEPENDENT_KINDS | OWN_KINDS],

@@ -15,7 +15,6 @@ from typing import Any
 
 from site_builder import fmt
 from site_builder.figures import Column, Figure
-from site_builder.findings import Finding
 from site_builder.pages.common import Ctx, Row, short_name, source_refs
 
 SOURCE_ID = "dsa_reports"
@@ -33,8 +32,6 @@ COLUMNS = [
     Column("median_pair", "Median time to take action (trusted flaggers)", "value"),
     Column("per_item_text", "Actions per item notified", "num"),
 ]
-ARCHIVE_NOTE = ("Every number links to the line of the provider's CSV as archived in the public repository "
-                "krMaynard/dsa-transparency-data at a fixed commit; the providers' own report pages are not recorded here.")
 CAVEAT = ("Notices, items of information and actions are different units: one notice can name several items, and "
           "one action can follow several notices, so no share of notices 'acted on' can be computed; the only ratio "
           "shown is actions per item notified (actions on the basis of the law plus those on the basis of the terms "
@@ -105,7 +102,7 @@ def notice_rows(ctx: Ctx, platform_id: str | None, areas: list[str], with_total:
         r["report"] = report_name(r)
         r["row"] = row_name(r)
         r["locator"] = f"{r['row_locator']} ({r['code']})"
-        r["doc_label"] = ""  # said once, in the figure's notes and source line, not after every number
+        r["doc_label_said"] = True  # the label is in each link's title and said once above the table, not after every number
         if r.get("doc_url") and "github.com/" in r["doc_url"] and "/blob/" in r["doc_url"]:
             r["doc_url"] = f"{r['doc_url']}#L{r['line']}"  # GitHub's anchor for the line of the file
         r["period"] = fmt.period(r["period_start"], r["period_end"])
@@ -114,6 +111,11 @@ def notice_rows(ctx: Ctx, platform_id: str | None, areas: list[str], with_total:
         r["published"] = r["published"].isoformat() if r["published"] else ""
         if r.get("previous_published"):
             r["previous_published"] = r["previous_published"].isoformat()
+        # each figure as a value a sentence can quote and link (quote.link_numbers)
+        r["linked"] = [{"value": r[key], "value_as_published": r[f"{key}_published"], "doc_url": r["doc_url"],
+                        "doc_label": r.get("doc_label"), "release_id": r["release_id"], "period": r["period"],
+                        "locator": f"{r['row_locator']} column '{r[f'{key}_header']}'"}
+                       for key in FIGURES if r.get(key) is not None]
     return rows
 
 
@@ -145,6 +147,15 @@ def notices_figures(ctx: Ctx, id_prefix: str, rows: list[Row], *, per: str) -> l
     return figs
 
 
+def _num(r: Row, key: str) -> list[tuple[str, Row | None]]:
+    """One figure of a row as a takeaway part: its text, linked to its cell (file, line, column)."""
+    text = r[f"{key}_text"]
+    if r.get(key) is None:
+        return [(text, None)]
+    return [(text, {"doc_url": r["doc_url"], "doc_label": r.get("doc_label"),
+                    "locator": f"{r['row_locator']} column '{r[f'{key}_header']}'"})]
+
+
 def _reissued(rows: list[Row], r: Row) -> bool:
     return len({x["release_id"] for x in rows if x["period_start"] == r["period_start"]}) > 1
 
@@ -165,19 +176,36 @@ def _figure(ctx: Ctx, fig_id: str, rows: list[Row], per: str, open_table: bool) 
     else:
         title = f"Notices received and actions taken in the EU, {half_year(first)}"
     reports = sorted({r["report"] for r in rows})
-    lead = (f"{first['report']}: {fmt.plural(len(rows), 'row')} of its table 4" if per == "report" else
-            f"{fmt.plural(len(rows), 'row')} of table 4 of {fmt.plural(len(reports), 'report')} ("
-            + "; ".join(reports) + ")")
-    takeaway = ctx.writer.write(Finding("tally", lead + "; each number links to its file and line", {})).text
+    label = next((r["doc_label"] for r in rows if r.get("doc_label")), "")
+    where = f"its line in the file ({label})" if label else "its line in the file"
+    parts: list[tuple[str, Row | None]] = []
+    if per == "report":
+        parts.append((f"{first['report']}: {fmt.plural(len(rows), 'row')} of its table 4", None))
+        if csam:
+            r = csam[0]
+            parts += [("; child sexual abuse material: ", None), *_num(r, "notices"), (" notices received in total, ", None),
+                      *_num(r, "notices_tf"), (" from trusted flaggers, naming ", None), *_num(r, "items"),
+                      (" items of information (", None), *_num(r, "items_tf"), (" in trusted flaggers' notices)", None)]
+    else:
+        parts.append((f"{fmt.plural(len(rows), 'row')} of table 4 of {fmt.plural(len(reports), 'report')} for "
+                      f"{half_year(first)}", None))
+        if csam:
+            parts.append(("; items of information named in the notices of child sexual abuse material: ", None))
+            for i, r in enumerate(csam):
+                parts += [(", " if i else "", None), (f"{short_name(r['platform_name'])} ", None), *_num(r, "items"),
+                          (" (", None), *_num(r, "items_tf"), (" in trusted flaggers' notices)", None)]
+    parts.append((f"; each number links to {where}.", None))
+    takeaway = "".join(t for t, _ in parts)
+    cites = csam
     units = {r["time_unit"] for r in rows}
     unit = ("hours" if units == {"hours"} else "unit not stated" if "hours" not in units else "h: hours")
     columns = [Column(c.key, f"Median time to take action, {unit} (trusted flaggers)", c.kind)
                if c.key == "median_pair" else c for c in COLUMNS]
     return Figure(
-        id=fig_id, title=title, takeaway=takeaway, cites=[],
+        id=fig_id, title=title, takeaway=takeaway, cites=cites, takeaway_parts=parts,
         description="Table only: one row per row of a report's table 4 (notices under Article 16 DSA).",
         rows=rows, columns=columns, sources=source_refs(ctx, rows), caveat=CAVEAT,
-        notes=[ARCHIVE_NOTE] + time_notes(rows) + tf_notes(rows), open_table=open_table, stack=True)
+        notes=time_notes(rows) + tf_notes(rows), open_table=open_table, stack=True)
 
 
 def time_notes(rows: list[Row]) -> list[str]:

@@ -194,7 +194,11 @@ def checkable(ctx: Ctx) -> list[Row]:
     for r in ctx.query("revision_checks"):
         r = dict(r)
         r["checked"] = r["overlapping_pairs"] > 0
-        if r["checked"]:
+        if r["checked"] and not r["full_editions"]:  # releases of one report (a DSA report re-issued)
+            r["editions"] = f"{r['single_files']} releases, {r['first_single']} to {r['last_single']}"
+            r["why"] = (f"a report re-issued or corrected is compared with the release of the same report before it; "
+                        f"{fmt.plural(r['pairs'], 'pair')} of releases compared, {fmt.plural(r['changes'], 'change')} found")
+        elif r["checked"]:
             r["editions"] = f"{r['full_editions']} full editions, {r['first_full']} to {r['last_full']}"
             r["why"] = (f"each edition republishes the whole history; {fmt.plural(r['pairs'], 'pair')} of consecutive "
                         f"editions compared, {fmt.plural(r['changes'], 'change')} found")

@@ -22,8 +22,9 @@ def cell(blocks: list[dict[str, Any]]) -> dict[str, Any]:
     """One platform and policy area: its statements, the verdict of the cell (the most severe
     verdict of its statements, data/taxonomy/verdicts.csv ranks them), the statement that
     verdict belongs to (``claim``: the first tested one, else the first), how many statements
-    an independent test tests, the strongest other evidence, findings without counts and
-    the measures no source publishes."""
+    an independent test tests, the strongest other evidence, findings without counts, the
+    statements that come with rows of the platform's own DSA report (``dsa``: their flags never
+    change a verdict) and the measures no source publishes."""
     ranked = sorted(blocks, key=lambda b: b["verdict"]["rank"])  # stable: keeps the query's order within a verdict
     lead = ranked[0]
     evidence = [e for e in (strongest(b) for b in blocks) if e]
@@ -32,7 +33,9 @@ def cell(blocks: list[dict[str, Any]]) -> dict[str, Any]:
                      for b in blocks for i in b["independent"]
                      if i["kind"] in INDEPENDENT_KINDS and not i.get("repeat")}.values())
     missing = sorted({m for b in blocks for m in b["not_reported"]})
-    return {"claim": lead, "verdict": lead["verdict"], "others": [b for b in blocks if b is not lead],
+    # the platform's own DSA report rows under each statement promising action on reports (decide no verdict)
+    dsa = [b for b in blocks if b.get("dsa")]
+    return {"claim": lead, "verdict": lead["verdict"], "others": [b for b in blocks if b is not lead], "dsa": dsa,
             "n": len(blocks), "n_tested": sum(b["verdict"]["verdict"] != "not_tested" for b in blocks),
             "strongest": best, "findings": findings, "missing": missing}
 

@@ -38,8 +38,8 @@ FROM shares LEFT JOIN rules AS r ON share > r.lo AND share <= r.hi
 GROUP BY share HAVING count(r.verdict) <> 1
 UNION ALL
 SELECT obs_file, 'test ' || test_id, problem FROM (
-    SELECT obs_file, test_id, 'evidence ''' || evidence || ''' (expected figures or finding)' AS problem
-    FROM tax_verdict_tests WHERE evidence NOT IN ('figures', 'finding')
+    SELECT obs_file, test_id, 'evidence ''' || evidence || ''' (expected figures, finding or own_report)' AS problem
+    FROM tax_verdict_tests WHERE evidence NOT IN ('figures', 'finding', 'own_report')
     UNION ALL
     SELECT obs_file, test_id, 'numerator_counts ''' || coalesce(numerator_counts, '') || ''' (expected acted_on, left_up or share_left_up)'
     FROM tax_verdict_tests WHERE evidence = 'figures' AND coalesce(numerator_counts, '') NOT IN ('acted_on', 'left_up', 'share_left_up')

@@ -20,7 +20,9 @@ history AS (
                         o.value_as_published) AS step
     FROM stg_observations AS o
     JOIN keys USING (source_id, platform_label, policy_key, metric_key, period_start, period_end, geo_code)
-    WHERE o.snapshot = 'full' AND o.release_kind = 'raw'
+    WHERE o.release_kind = 'raw'
+      AND (o.snapshot = 'full'  -- or a release of a report paired with another (mart edition_pairs)
+           OR o.release_id IN (SELECT release_id FROM edition_pairs UNION SELECT prev_release_id FROM edition_pairs))
 ),
 marked AS (
     SELECT *, vkey IS DISTINCT FROM lag(vkey) OVER (

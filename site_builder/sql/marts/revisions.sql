@@ -1,11 +1,16 @@
--- One row per figure whose published value changed between two consecutive full
--- snapshots of a source (Meta's quarterly CSVs each republish the whole history). The key
+-- One row per figure whose published value changed between two releases paired in mart
+-- edition_pairs: consecutive full snapshots of a source (Meta's quarterly CSVs each republish
+-- the whole history), or consecutive releases of one DSA report (a re-issue). The key
 -- is platform, policy key and metric key (so a relabelled policy or metric still matches,
 -- see data/taxonomy), period and place (by code, so a renamed country still matches); a change is any difference in status (reported / range / N/A / not numeric),
 -- value or range ends, or, between two values that are not numbers ('approximately 4%'), in
 -- the text as published. Formatting alone ("9,400,000" vs "9400000") is not a change.
-WITH obs AS (
-    SELECT * FROM stg_observations WHERE snapshot = 'full' AND release_kind = 'raw'
+WITH paired AS (  -- the releases of mart edition_pairs: full snapshots, and releases of one report
+    SELECT release_id FROM edition_pairs UNION SELECT prev_release_id FROM edition_pairs
+),
+obs AS (
+    SELECT * FROM stg_observations
+    WHERE release_kind = 'raw' AND (snapshot = 'full' OR release_id IN (SELECT release_id FROM paired))
 )
 SELECT
     cur.source_id,
