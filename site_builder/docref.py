@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import duckdb
 
@@ -207,7 +207,7 @@ def named_spans(url: str, rules: Rules | None = None) -> tuple[Span, ...]:
         if r.applies_to == "url" and r.covers and r.pattern.search(url):
             return r.covers
     parts = urlsplit(url)
-    text = (parts.path + ("?" + parts.query if parts.query else "")).lower()
+    text = unquote(parts.path + ("?" + parts.query if parts.query else "")).lower()  # "%2028%20August" is "28 August"
     frag = parts.fragment.lower()
     spans: list[Span] = []
     for rx in _DATES:  # dates: an end date names its period; any other date is a publication date

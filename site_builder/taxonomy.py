@@ -87,7 +87,7 @@ MAP_FILES = {
     "change_kinds": ["kind", "name", "unit", "units", "rank", "one", "many", "sentence"],
     "fetch_outcomes": ["outcome", "name", "succeeded"],
     "dsa_template": ["code", "kind", "name"],
-    "dsa_checks": ["kind", "name", "rank", "sentence", "basis"],
+    "dsa_checks": ["kind", "name", "rank", "counted", "sentence", "basis"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {

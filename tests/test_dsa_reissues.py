@@ -23,7 +23,7 @@ import pytest
 import stamina
 import yaml
 
-from conftest import make_data_dir, quiet, write_manifest
+from conftest import REPO, make_data_dir, quiet, write_manifest
 from site_builder import catalog, nightly, warehouse
 from site_builder.ingest import ingest_added, ingest_raw
 
@@ -66,29 +66,30 @@ T1, T4 = "dsa_reports/xs-2025h2-1_report_identification.csv", "dsa_reports/xs-20
 REPORT = "dsa_reports-x-2025H2-published-2026-03-02"
 
 
-def table_4(figures: dict[str, list[str]]) -> bytes:
+def table_4(figures: dict[str, list[str]], period: tuple[str, str] = ("2025-07-01", "2025-12-31")) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     for code, values in figures.items():
-        writer.writerow([APPLIES, "X", "2025-07-01/2025-12-31", code, ""] + values + [""] * 10)
+        writer.writerow([APPLIES, "X", "/".join(period), code, ""] + values + [""] * 10)
     return (HEADER_4 + "\r\n" + buf.getvalue().removesuffix("\r\n")).encode()
 
 
-def table_1(published: str = "2026-03-02") -> bytes:
+def table_1(published: str = "2026-03-02", period: tuple[str, str] = ("2025-07-01", "2025-12-31"),
+            previous: str = "2025-10-28") -> bytes:
     rows = [HEADER_1] + [f"All,X,{k},{v}" for k, v in (
         ("Name of the service provider", "X Internet Unlimited Company"),
         ("Date of the publication of the report", published),
-        ("Date of the publication of the latest previous report", "2025-10-28"),
-        ("Starting date of reporting period", "2025-07-01"), ("Ending date of reporting period", "2025-12-31"))]
+        ("Date of the publication of the latest previous report", previous),
+        ("Starting date of reporting period", period[0]), ("Ending date of reporting period", period[1]))]
     return "\r\n".join(rows).encode()
 
 
-def raw_report(raw: Path, edition: str, one: bytes, four: bytes) -> Path:
+def raw_report(raw: Path, edition: str, one: bytes, four: bytes, paths: tuple[str, str] = (T1, T4)) -> Path:
     """A raw directory holding one report (tables 1 and 4 sharing ``edition``) and its MANIFEST."""
     (raw / "dsa_reports").mkdir(parents=True, exist_ok=True)
-    (raw / T1).write_bytes(one)
-    (raw / T4).write_bytes(four)
-    write_manifest(raw, [(T1, "dsa_reports", edition), (T4, "dsa_reports", edition)])
+    for path, body in zip(paths, (one, four)):
+        (raw / path).write_bytes(body)
+    write_manifest(raw, [(p, "dsa_reports", edition) for p in paths])
     return raw
 
 
@@ -171,16 +172,26 @@ def test_revisions_list_the_changed_figures_with_both_values_and_both_releases(r
 
 # (b) the nightly job --------------------------------------------------------------------------
 
+# a report of a half-year the committed data holds no DSA report for, at addresses of its own
+N1, N4 = "dsa_reports/xs-2025h1-1_report_identification.csv", "dsa_reports/xs-2025h1-4_notices.csv"
+H1 = ("2025-01-01", "2025-06-30")
+H1_REPORT = "dsa_reports-x-2025H1-published-2025-08-29"
 FETCH = {"method": "files", "content_types": ["text/csv"], "min_bytes": 100,
-         "files": [{"path": T1, "url": "https://transparency.example/x/1_report_identification.csv", "edition": "x-2025h2"},
-                   {"path": T4, "url": "https://transparency.example/x/4_notices.csv", "edition": "x-2025h2"}]}
+         "files": [{"path": N1, "url": "https://transparency.example/x/1_report_identification.csv", "edition": "xs-2025h1"},
+                   {"path": N4, "url": "https://transparency.example/x/4_notices.csv", "edition": "xs-2025h1"}]}
+
+
+def h1_tables(figures: dict[str, list[str]]) -> tuple[bytes, bytes]:
+    return table_1("2025-08-29", H1, previous="2025-04-25"), table_4(figures, H1)
 
 
 @pytest.fixture
 def nights(tmp_path: Path, httpserver):
-    """A data directory holding only the DSA reports source (fetched from a server on
-    127.0.0.1 through --mirror) and a function that serves table 1 and table 4 and runs one night."""
-    data = make_data_dir(tmp_path)
+    """A copy of the committed data whose DSA reports source is fetched from a server on
+    127.0.0.1 (through --mirror) at two addresses, and a function that serves table 1 and
+    table 4 there and runs one night."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("archive"))
     cat = data / "catalog" / "sources.yaml"
     doc = yaml.safe_load(cat.read_text(encoding="utf-8"))
     doc["sources"]["dsa_reports"]["fetch"] = FETCH
@@ -190,8 +201,8 @@ def nights(tmp_path: Path, httpserver):
 
     def run(day: date, one: bytes, four: bytes) -> nightly.Night:
         httpserver.clear()
-        httpserver.expect_request("/" + T1).respond_with_data(one, content_type="text/csv")
-        httpserver.expect_request("/" + T4).respond_with_data(four, content_type="text/csv")
+        httpserver.expect_request("/" + N1).respond_with_data(one, content_type="text/csv")
+        httpserver.expect_request("/" + N4).respond_with_data(four, content_type="text/csv")
         return nightly.run(data_dir=data, build_dir=build_dir, cache_dir=cache, sources=["dsa_reports"],
                            mirror=httpserver.url_for("/").rstrip("/"), today=day, console=quiet())
 
@@ -199,44 +210,50 @@ def nights(tmp_path: Path, httpserver):
     stamina.set_testing(False)
 
 
+@pytest.mark.slow
 def test_a_corrected_table_4_without_its_table_1_is_a_reissue_of_the_report(nights):
     run, data, build_dir = nights
-    first = run(date(2026, 12, 1), table_1(), table_4(FIGURES))
+    ours = lambda: {r["release_id"] for r in rows(catalog.releases_path(data)) if "2025H1" in r["release_id"]}  # noqa: E731
+    first = run(date(2026, 12, 1), *h1_tables(FIGURES))
     assert first.exit_code == nightly.EXIT_PUBLISHED, first.message
-    assert {r["release_id"] for r in rows(catalog.releases_path(data))} == {REPORT}
+    assert ours() == {H1_REPORT}
 
-    second = run(date(2026, 12, 2), table_1(), table_4(CORRECTED))
+    second = run(date(2026, 12, 2), *h1_tables(CORRECTED))
     assert second.exit_code == nightly.EXIT_PUBLISHED, second.message
     log = rows(data / "catalog" / "fetches.csv")[-2:]  # the second night's
-    assert {r["path"]: r["outcome"] for r in log} == {T1: "unchanged", T4: "changed"}
-    releases = {r["release_id"]: r for r in rows(catalog.releases_path(data))}
-    corrected = f"{REPORT}-retrieved-2026-12-02"
-    assert set(releases) == {REPORT, corrected}, "the earlier release is kept beside the correction"
-    assert releases[corrected]["file"].endswith(T4) and T1 in releases[corrected]["obtained_via"]
+    assert {r["path"]: r["outcome"] for r in log} == {N1: "unchanged", N4: "changed"}
+    corrected = f"{H1_REPORT}-retrieved-2026-12-02"
+    assert ours() == {H1_REPORT, corrected}, "the earlier release is kept beside the correction"
+    release = next(r for r in rows(catalog.releases_path(data)) if r["release_id"] == corrected)
+    assert release["file"].endswith(N4) and N1 in release["obtained_via"]
+    assert release["edition"] == "2025H1 (published 2025-08-29) (retrieved 2026-12-02)"
     ident = {r["release_id"]: r for r in rows(catalog.report_identification_path(data))}
-    assert ident[corrected]["published"] == "2026-03-02" and ident[corrected]["file"].endswith(T1)
+    assert ident[corrected]["published"] == "2025-08-29" and ident[corrected]["file"].endswith(N1)
     changes = [c for c in rows(data / "changes.csv") if c["date"] == "2026-12-02"]
     assert {(c["kind"], c["release_id"], c["count"]) for c in changes} == {
         ("new_release", corrected, "30"), ("revised_figures", corrected, "1")}
     assert next(c for c in changes if c["kind"] == "revised_figures")["child_safety"] == "1"
     page = unescape((build_dir / "site" / "changes.html").read_text(encoding="utf-8"))
     row = next(tr for tr in re.findall(r"<tr>.*?</tr>", page, re.S) if "8,517" in tr)
-    assert "8,017" in row and "2025H2 (published 2026-03-02) (retrieved 2026-12-02)" in row
-    assert "2025H2 (published 2026-03-02):" in row
+    assert "8,017" in row and "2025H1 (published 2025-08-29) (retrieved 2026-12-02)" in row
+    assert "2025H1 (published 2025-08-29):" in row
+    revisions = unescape((build_dir / "site" / "revisions.html").read_text(encoding="utf-8"))
+    row = next(tr for tr in re.findall(r"<tr>.*?</tr>", revisions, re.S) if "8,517" in tr)
+    assert "8,017" in row and "2025H1 (published 2025-08-29) (retrieved 2026-12-02)" in row
+    assert "a report re-issued or corrected is compared with the release of the same report before it" in revisions
 
-    third = run(date(2026, 12, 3), table_1(), table_4(CORRECTED))
+    third = run(date(2026, 12, 3), *h1_tables(CORRECTED))
     assert third.exit_code == nightly.EXIT_NOTHING, third.message
-    assert {r["release_id"] for r in rows(catalog.releases_path(data))} == {REPORT, corrected}
+    assert ours() == {H1_REPORT, corrected}
 
 
 def test_the_first_fetch_of_a_report_already_read_changes_nothing(nights, tmp_path):
     """A fresh clone's first night: table 4's bytes are those a release was read from
     (unchanged), table 1 is new to the fetch log but says what the release says: nothing changed."""
     run, data, _ = nights
-    ingest_raw("dsa_reports", raw_report(tmp_path / "raw", "x-2025h2", table_1(), table_4(FIGURES)), data)
+    ingest_added("dsa_reports", raw_report(tmp_path / "raw", "xs-2025h1", *h1_tables(FIGURES), paths=(N1, N4)), data)
     before = (data / "observations" / "dsa_reports.csv").read_bytes()
-    night = run(date(2026, 12, 1), table_1(), table_4(FIGURES))
+    night = run(date(2026, 12, 1), *h1_tables(FIGURES))
     assert night.exit_code == nightly.EXIT_NOTHING, night.message
-    assert {r["path"]: r["outcome"] for r in rows(data / "catalog" / "fetches.csv")} == {T1: "new", T4: "unchanged"}
+    assert {r["path"]: r["outcome"] for r in rows(data / "catalog" / "fetches.csv")} == {N1: "new", N4: "unchanged"}
     assert (data / "observations" / "dsa_reports.csv").read_bytes() == before
-    shutil.rmtree(tmp_path / "raw")

@@ -11,6 +11,7 @@ from typing import Any
 from site_builder import fmt
 from site_builder.findings import policy_name
 from site_builder.pages.common import Ctx, Row, readable, reader_note
+from site_builder.pages.dsa import _cell as dsa_cell
 
 INDEPENDENT_KINDS = {"ngo_test", "regulator", "regulator_database", "audit_finding"}
 OWN_KINDS = {"platform_report", "self_reported_finding"}
@@ -141,6 +142,9 @@ def _rough_window(ctx: Ctx, r: Row) -> bool:
 # --- the platform's own DSA report (mart claim_dsa_evidence): evidence that decides no verdict ---
 
 DSA_FIGURES = ("notices", "notices_tf", "items", "items_tf", "law", "law_tf", "terms", "terms_tf", "median", "median_tf")
+COLUMN_NAMES = {"median": "Median time to take action", "median_tf": "Median time to take action (Trusted Flagger "
+                "notices)"}  # the template's headers, for a row that does not give its own
+
 DSA_UNITS = ("Notices, items of information and actions are different units: one notice can name several items and "
              "one action can follow several notices, so no share of notices acted on can be computed; the only ratio "
              "shown is actions per item notified (actions on the basis of the law plus those on the basis of the terms "
@@ -149,13 +153,10 @@ DSA_UNITS = ("Notices, items of information and actions are different units: one
 
 
 def _dsa_figure(r: Row, key: str) -> str:
-    """A figure of a DSA report row as the sentence writes it: a count with thousands
-    separators, a median time as published ('2.3167'), 'N/A' as published, 'not given' for an
-    empty cell."""
-    value, published = r.get(key), (r.get(f"{key}_published") or "").strip()
-    if value is None:
-        return "N/A" if published == "N/A" else "not given"
-    return (published or fmt.count(value)) if key.startswith("median") else fmt.count(value)
+    """A figure of a DSA report row written as the tables of the DSA section write it
+    (site_builder.pages.dsa._cell): a whole number with thousands separators ('0', not '0.0'),
+    a fraction exactly as published ('2.3167'), 'N/A' as published, 'not given' for an empty cell."""
+    return dsa_cell(r, key)
 
 
 def _half_year(start: Any, end: Any) -> str:
@@ -169,21 +170,55 @@ def _dsa_row_name(r: Row) -> str:
     return name[:1].lower() + name[1:] if not name[:2].isupper() else name
 
 
+# a provider's note on a median-time column saying the median leaves out notices with no action
+# (X: 'Cases where no action was taken are excluded from the median calculation.'; Meta: 'Article
+# 16 notices not resulting in an action taken are not included in the calculation.')
+_NO_ACTION_LEFT_OUT = re.compile(r"[^.\n]*\b(?:no action|not resulting in an? action|without (?:any )?action)\b"
+                                 r"[^.\n]*\b(?:excluded|not included|not counted)\b[^.\n]*\.?", re.I)
+
+
+def no_action_note(note: str | None) -> str:
+    """The sentence of a provider's column note that says notices with no action are left out
+    of the median, verbatim ('' when the note says no such thing)."""
+    m = _NO_ACTION_LEFT_OUT.search(note or "")
+    return m.group(0).strip() if m else ""
+
+
+def _report_name(who: str, period: str, published: Any) -> str:
+    """'X's DSA transparency report for July to December 2025, published 2 March 2026' (dates in words)."""
+    when = f", published {fmt.date_text(published)}" if published else ", publication date not recorded"
+    return f"{who}'s DSA transparency report for {period}{when}"
+
+
+def _report_source(r: Row, name: str) -> str:
+    """The report as the source line names it, with the copy the figures were read from:
+    '... (EU; the provider's CSV as archived in krMaynard/dsa-transparency-data — the
+    provider's own report page is not recorded)'."""
+    label = (r.get("doc_label") or "").strip()
+    label = re.sub(r"\s*\((.*)\)$", r" — \1", label)  # the label's own brackets inside the source's
+    if not label and not r.get("doc_url"):
+        label = "address not recorded"
+    return f"{name} (EU{'; ' + label if label else ''})"
+
+
 def dsa_item(ctx: Ctx, r: Row) -> dict[str, Any]:
-    """One row of the platform's own DSA report with a statement: the sentence written from
+    """One row of the platform's own DSA report with a statement: the report it is from
+    (``lead``, written out, so no day of a date is taken for a figure), the sentence written from
     its ten figures (``text``, whose numbers link to the file and line through ``rows``), the
     ratio actions per item notified with its denominator (``tail``, computed, so linked to
-    nothing) and the flag the row raises (mart claim_dsa_evidence)."""
+    nothing), the whole sentence (``sentence``) and the flag the row raises (mart claim_dsa_evidence)."""
     f = {k: _dsa_figure(r, k) for k in DSA_FIGURES}
     # 'X (formerly Twitter)' -> 'X': the possessive reads aloud
     who = re.sub(r"\s*\(.*\)$", "", r.get("platform_name") or ctx.platforms[r["platform_id"]]["name"])
     period = _half_year(r["period_start"], r["period_end"])
-    if r["row_kind"] == "total":
-        text = (f"{who}'s own DSA report for {period} (EU) gives {f['notices']} notices received in all categories "
-                f"and {f['notices_tf']} from trusted flaggers")
+    report = _report_name(who, period, r.get("published"))
+    lead = f"{report} (EU), gives "
+    tf_above = r.get("notices") is not None and r.get("notices_tf") is not None and r["notices_tf"] > r["notices"]
+    what = "notices received in all categories" if r["row_kind"] == "total" else f"notices alleging {_dsa_row_name(r)}"
+    if tf_above:  # stated as published, not explained
+        text = f"{f['notices']} {what} in total but {f['notices_tf']} from trusted flaggers, more than the total"
     else:
-        text = (f"{who}'s own DSA report for {period} (EU) gives {f['notices']} notices of {_dsa_row_name(r)} "
-                f"received in total and {f['notices_tf']} from trusted flaggers")
+        text = f"{f['notices']} {what} in total and {f['notices_tf']} from trusted flaggers"
     text += f", naming {f['items']} items of information ({f['items_tf']} in trusted flaggers' notices)"
     actions = [r.get(k) for k in ("law", "terms", "law_tf", "terms_tf")]
     if all(a is None for a in actions):
@@ -193,11 +228,20 @@ def dsa_item(ctx: Ctx, r: Row) -> dict[str, Any]:
     else:
         text += (f"; {f['law']} actions on the basis of the law and {f['terms']} on the basis of its terms and "
                  f"conditions ({f['law_tf']} and {f['terms_tf']} on trusted flaggers' notices)")
+    notes = {}  # column -> the provider's own words that the median leaves out notices with no action
     if not (r.get("median") is None and r.get("median_tf") is None):
         unit = " hours" if r.get("time_unit") == "hours" else ""
         said = "" if unit else "; the report does not state the unit"
         text += (f"; median time to take action {f['median']}{unit} ({f['median_tf']} on trusted flaggers' "
                  f"notices{said})")
+        for key in ("median", "median_tf"):
+            words = no_action_note(r.get(f"{key}_note")) or no_action_note(r.get(f"{key}_column_note"))
+            if words:
+                notes[key] = words
+        if notes:
+            on = ("notes on both columns say" if len(notes) == 2 else
+                  "note on the column says" if "median" in notes else "note on the trusted flaggers' column says")
+            text += f", and the report's own {on} that notices on which no action was taken are left out of the median"
     if r.get("per_item") is not None:
         tail = (f"; actions per item notified: {r['per_item']:.2f} (actions on the basis of the law and of the terms "
                 f"and conditions, divided by the {f['items']} items notified)")
@@ -211,11 +255,14 @@ def dsa_item(ctx: Ctx, r: Row) -> dict[str, Any]:
             "period": period, "doc_label": ""}
     rows = [{**base, "value": r[k], "value_as_published": r.get(f"{k}_published")}
             for k in DSA_FIGURES if r.get(k) is not None]
-    return {"text": text, "tail": tail, "rows": rows, "flag": r.get("flag"), "flag_text": r.get("flag_text"),
+    return {"lead": lead, "text": text, "tail": tail, "sentence": lead + text + tail, "rows": rows,
+            "flag": r.get("flag"), "flag_text": r.get("flag_text"),
             "period": period, "period_start": r["period_start"],
             "row_name": "all categories" if r["row_kind"] == "total" else _dsa_row_name(r),
-            "tf_above_total": r.get("notices") is not None and r.get("notices_tf") is not None
-            and r["notices_tf"] > r["notices"], "who": who,
+            "tf_above_total": tf_above, "who": who,
+            "source": _report_source(r, report),
+            "median_notes": [(r.get(f"{key}_header") or COLUMN_NAMES[key], words) for key, words in notes.items()],
+            "actions_given": any(a is not None for a in actions),
             "doc_label": r.get("doc_label") or "", "kind": "platform_report"}
 
 
@@ -232,21 +279,42 @@ def dsa_flags(items: list[dict[str, Any]]) -> list[dict[str, str]]:
             for text, rows in out.items()]
 
 
+def dsa_source(items: list[dict[str, Any]]) -> str:
+    """The line right after the list: each report the rows come from, by name, date of
+    publication and the copy read, in the order of the list."""
+    reports = list(dict.fromkeys(i["source"] for i in items))
+    if not reports:
+        return ""
+    return f"Source: {'; '.join(reports)}. Each number links to the line of the file it was read from."
+
+
+
 def dsa_notes(items: list[dict[str, Any]]) -> list[str]:
-    """What a reader must know once per statement: the units, and where trusted flaggers'
-    notices exceed all notices (Meta), how the totals appear to be counted."""
+    """What a reader must know once per statement: the units; that an action is not
+    necessarily a removal; what each provider's own note says its median leaves out (quoted);
+    and where trusted flaggers' notices exceed all notices."""
     if not items:
         return []
     notes = [DSA_UNITS]
-    labels = sorted({i["doc_label"] for i in items if i["doc_label"]})
-    if labels:
-        notes.append(f"Each number links to the line of the report's file: {'; '.join(labels)}.")
+    if any(i["actions_given"] for i in items):
+        notes.append("Table 4 of the report does not say what kind of action was taken: an action on the basis of the "
+                     "law or of the terms and conditions is not necessarily a removal.")
+    said: dict[str, dict[str, list[str]]] = {}  # platform -> the provider's words -> the columns they are on
+    for i in items:
+        for column, words in i["median_notes"]:
+            cols = said.setdefault(i["who"], {}).setdefault(words, [])
+            if column not in cols:
+                cols.append(column)
+    for who, quotes in said.items():
+        for words, cols in quotes.items():
+            named_cols = " and ".join(f"\u2018{c}\u2019" for c in cols)
+            notes.append(f"{who}'s report, in its own note on the column{'s' if len(cols) > 1 else ''} {named_cols}: "
+                         f"\u201c{words}\u201d")
     above = sorted({i["who"] for i in items if i["tf_above_total"]})
     if above:
         notes.append(f"{' and '.join(above)} give{'s' if len(above) == 1 else ''} more notices from trusted flaggers "
-                     "than notices received in total, although trusted flaggers' notices are part of all notices: the "
-                     "totals appear to count only notices that allege illegal content, not reports under the "
-                     "platform's own rules. The figures are shown as published, not corrected.")
+                     "than notices received in total, although trusted flaggers' notices are part of all notices. "
+                     "The figures are shown as published, not corrected.")
     return notes
 
 
@@ -292,7 +360,7 @@ def claim_blocks(ctx: Ctx, platform_ids: list[str]) -> list[dict[str, Any]]:
             **statement_fields(ctx, c),
             # the platform's own report can flag the statement; the verdict stays the independent tests'
             "verdict": {**verdicts[(c["claim_id"], c["platform_id"])], "flags": dsa_flags(own_dsa)},
-            "dsa": own_dsa, "dsa_notes": dsa_notes(own_dsa),
+            "dsa": own_dsa, "dsa_source": dsa_source(own_dsa), "dsa_notes": dsa_notes(own_dsa),
             "independent": [i for i in items if i["kind"] in INDEPENDENT_KINDS],
             "own": [i for i in items if i["kind"] in OWN_KINDS],
             "other": [i for i in items if i["kind"] not in INDEPENDENT_KINDS | OWN_KINDS],

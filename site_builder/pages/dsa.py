@@ -94,8 +94,8 @@ def notice_rows(ctx: Ctx, platform_id: str | None, areas: list[str], with_total:
         for key in ("notices", "items", "law", "terms", "median"):
             a, b = r[f"{key}_text"], r[f"{key}_tf_text"]
             r[f"{key}_pair"] = a if a == b == "not given" else f"{a} ({b})"
-        if mixed and not (r["median_text"] == r["median_tf_text"] == "not given"):
-            r["median_pair"] += " h" if r["time_unit"] == "hours" else ", unit not stated"
+        if mixed and r["time_unit"] == "hours" and not (r["median_text"] == r["median_tf_text"] == "not given"):
+            r["median_pair"] += " h"
         ratio = per_item(r)
         r["per_item"] = ratio
         r["per_item_text"] = "" if ratio is None else f"{ratio:.2f}"
@@ -160,51 +160,79 @@ def _reissued(rows: list[Row], r: Row) -> bool:
     return len({x["release_id"] for x in rows if x["period_start"] == r["period_start"]}) > 1
 
 
+def _notices_words(r: Row) -> str:
+    """'0 in total but 130 from trusted flaggers (more than the total)', or '37,533 in total and 9 from trusted flaggers'."""
+    a, b = r["notices_text"], r["notices_tf_text"]
+    if r.get("notices") is not None and r.get("notices_tf") is not None and r["notices_tf"] > r["notices"]:
+        return f"{a} in total but {b} from trusted flaggers (more than the total)"
+    return f"{a} in total and {b} from trusted flaggers"
+
+
+def _actions_words(r: Row) -> str:
+    """The actions of a row as a title gives them; empty cells said as such, never as numbers."""
+    if all(r.get(k) is None for k in ("law", "law_tf", "terms", "terms_tf")):
+        return "the report leaves the action counts empty for this row"
+    return (f"{r['law_text']} actions on the basis of the law ({r['law_tf_text']} on trusted flaggers' notices) and "
+            f"{r['terms_text']} on the basis of its terms and conditions ({r['terms_tf_text']} on trusted flaggers' notices)")
+
+
 def _figure(ctx: Ctx, fig_id: str, rows: list[Row], per: str, open_table: bool) -> Figure:
     csam = _csam(rows)
     first = rows[0]
     if per == "report" and csam:
         r = csam[0]
-        title = (f"{short_name(r['platform_name'])}, {half_year(r)}, in the EU: {r['notices_text']} notices of child sexual abuse "
-                 f"material received in total and {r['notices_tf_text']} from trusted flaggers; {r['law_text']} actions "
-                 f"on the basis of the law ({r['law_tf_text']} on trusted flaggers' notices) and {r['terms_text']} on the "
-                 f"basis of its terms and conditions ({r['terms_tf_text']} on trusted flaggers' notices)")
+        title = (f"{short_name(r['platform_name'])}, {half_year(r)}, in the EU: notices alleging child sexual abuse "
+                 f"material, {_notices_words(r)}; {_actions_words(r)}")
     elif csam:
-        title = (f"Notices of child sexual abuse material received in the EU, {half_year(first)}, in total (from trusted "
-                 "flaggers): " + ", ".join(f"{short_name(r['platform_name'])} {r['notices_text']} ({r['notices_tf_text']})"
-                                           for r in csam))
+        title = (f"Notices alleging child sexual abuse material received in the EU, {half_year(first)}, in total (from "
+                 "trusted flaggers): " + ", ".join(f"{short_name(r['platform_name'])} {r['notices_text']} "
+                                                   f"({r['notices_tf_text']})" for r in csam))
+        more = [short_name(r["platform_name"]) for r in csam
+                if r.get("notices") is not None and (r.get("notices_tf") or 0) > r["notices"]]
+        if more:
+            who = " and ".join(f"{n}'s" for n in more) if len(more) <= 2 else ", ".join(more[:-1]) + f" and {more[-1]}'s"
+            title += f"; {who} {'report gives' if len(more) == 1 else 'reports give'} more from trusted flaggers than in total"
     else:
         title = f"Notices received and actions taken in the EU, {half_year(first)}"
-    reports = sorted({r["report"] for r in rows})
-    label = next((r["doc_label"] for r in rows if r.get("doc_label")), "")
-    where = f"its line in the file ({label})" if label else "its line in the file"
     parts: list[tuple[str, Row | None]] = []
     if per == "report":
-        parts.append((f"{first['report']}: {fmt.plural(len(rows), 'row')} of its table 4", None))
+        report = (f"{short_name(first['platform_name'])}'s DSA transparency report for {half_year(first)} (published "
+                  f"{fmt.date_text(first['published'])})")
         if csam:
             r = csam[0]
-            parts += [("; child sexual abuse material: ", None), *_num(r, "notices"), (" notices received in total, ", None),
-                      *_num(r, "notices_tf"), (" from trusted flaggers, naming ", None), *_num(r, "items"),
-                      (" items of information (", None), *_num(r, "items_tf"), (" in trusted flaggers' notices)", None)]
+            parts += [(f"{report} gives, for the EU, notices under Article 16 alleging child sexual abuse material: ", None),
+                      *_num(r, "notices"), (" received in total and ", None), *_num(r, "notices_tf"),
+                      (" from trusted flaggers, naming ", None), *_num(r, "items"), (" items of information (", None),
+                      *_num(r, "items_tf"), (" in trusted flaggers' notices)", None)]
+            if r.get("law") is not None and r.get("terms") is not None:
+                parts += [("; ", None), *_num(r, "law"), (" actions on the basis of the law and ", None),
+                          *_num(r, "terms"), (" on the basis of its terms and conditions", None)]
+            else:
+                parts.append(("; it leaves the action counts empty for this row", None))
+        else:
+            parts.append((f"{report}: notices under Article 16 received and actions taken, for the EU", None))
     else:
-        parts.append((f"{fmt.plural(len(rows), 'row')} of table 4 of {fmt.plural(len(reports), 'report')} for "
-                      f"{half_year(first)}", None))
-        if csam:
-            parts.append(("; items of information named in the notices of child sexual abuse material: ", None))
-            for i, r in enumerate(csam):
-                parts += [(", " if i else "", None), (f"{short_name(r['platform_name'])} ", None), *_num(r, "items"),
-                          (" (", None), *_num(r, "items_tf"), (" in trusted flaggers' notices)", None)]
-    parts.append((f"; each number links to {where}.", None))
+        parts.append((f"Items of information named in notices under Article 16 alleging child sexual abuse material, "
+                      f"in the EU, {half_year(first)}, in total (in trusted flaggers' notices): ", None))
+        for i, r in enumerate(csam):
+            parts += [(", " if i else "", None), (f"{short_name(r['platform_name'])} ", None), *_num(r, "items"),
+                      (" (", None), *_num(r, "items_tf"), (")", None)]
+        dates = [fmt.date_text(d) for d in sorted({r["published"] for r in csam})]
+        parts.append((" (each platform's own report, published "
+                      + (", ".join(dates[:-1]) + " and " + dates[-1] if len(dates) > 1 else dates[0]) + ")", None))
+    parts.append((".", None))
     takeaway = "".join(t for t, _ in parts)
-    cites = csam
     units = {r["time_unit"] for r in rows}
-    unit = ("hours" if units == {"hours"} else "unit not stated" if "hours" not in units else "h: hours")
-    columns = [Column(c.key, f"Median time to take action, {unit} (trusted flaggers)", c.kind)
-               if c.key == "median_pair" else c for c in COLUMNS]
+    unit = ("hours" if units == {"hours"} else "unit not stated" if "hours" not in units else "")
+    header = (f"Median time to take action, {unit} (trusted flaggers)" if unit else
+              "Median time to take action (trusted flaggers); h: in hours, as the report states")
+    columns = [Column(c.key, header, c.kind) if c.key == "median_pair" else c for c in COLUMNS]
+    label = next((r["doc_label"] for r in rows if r.get("doc_label")), "")
+    caveat = CAVEAT + (f" Each number links to its line in the file: {label}." if label else "")
     return Figure(
-        id=fig_id, title=title, takeaway=takeaway, cites=cites, takeaway_parts=parts,
+        id=fig_id, title=title, takeaway=takeaway, cites=csam, takeaway_parts=parts,
         description="Table only: one row per row of a report's table 4 (notices under Article 16 DSA).",
-        rows=rows, columns=columns, sources=source_refs(ctx, rows), caveat=CAVEAT,
+        rows=rows, columns=columns, sources=source_refs(ctx, rows), caveat=caveat,
         notes=time_notes(rows) + tf_notes(rows), open_table=open_table, stack=True)
 
 
@@ -226,17 +254,22 @@ def tf_notes(rows: list[Row]) -> list[str]:
             and r["notices_tf"] > r["notices"]]
     if not hits:
         return []
-    shown = "; ".join(f"{r['report']}: {r['row']}, {r['notices_text']} notices received in total and "
-                      f"{r['notices_tf_text']} from trusted flaggers ({r['row_locator']})" for r in hits[:3])
-    more = f"; and {len(hits) - 3} more rows (see 'Consistency of the reports')" if len(hits) > 3 else ""
-    return [f"{fmt.plural(len(hits), 'row')} give more notices from trusted flaggers than notices received in total, "
-            f"although the template counts trusted flaggers' notices as part of all notices: {shown}{more}."]
+    shown = "; ".join(f"{short_name(r['platform_name'])}, {half_year(r)}: {row_name(r)}, {r['notices_text']} notices "
+                      f"received in total and {r['notices_tf_text']} from trusted flaggers (line {r['line']})"
+                      for r in hits[:3])
+    more = (f"; and {fmt.plural(len(hits) - 3, 'more row')} (see 'Consistency of the reports' on the platform's page)"
+            if len(hits) > 3 else "")
+    return [f"{fmt.plural(len(hits), 'row')} {'gives' if len(hits) == 1 else 'give'} more notices from trusted flaggers "
+            f"than notices received in total: {shown}{more}."]
 
 
 def consistency(ctx: Ctx, platform_id: str) -> list[Row]:
     """The consistency findings of one platform's reports (mart dsa_consistency), for display."""
     rows = [dict(r) for r in ctx.query("dsa_consistency_for", platform_id=platform_id)]
     for r in rows:
+        r["line_url"] = (f"{r['doc_url']}#L{r['line']}" if r.get("doc_url") and "github.com/" in r["doc_url"]
+                         and "/blob/" in r["doc_url"] else r.get("doc_url"))
+        r["doc_label"] = (ctx.releases.get(r["release_id"]) or {}).get("doc_label") or ""
         r["report"] = (f"{fmt.date_text(r['period_start'], 'month')} to {fmt.date_text(r['period_end'], 'month')} "
                        f"(published {fmt.date_text(r['published'])})")
     return rows

@@ -31,11 +31,11 @@ def build(ctx: Ctx) -> list[Page]:
                                          "dsa_actions_terms_trusted_flaggers"))}
     dsa_columns.sort(key=lambda r: order.get(r["metric_key"], len(order)))
     dsa_areas = ctx.rows(
-        "SELECT pa.name AS area, string_agg(DISTINCT regexp_replace(regexp_replace(l.label, '^.* / ', ''), "
-        "' \\(row \\d+\\)$', ''), ', ' ORDER BY regexp_replace(regexp_replace(l.label, '^.* / ', ''), "
-        "' \\(row \\d+\\)$', '')) AS codes "
-        "FROM tax_policy_labels AS l JOIN policy_areas AS pa ON pa.policy_area = l.policy_area "
-        "WHERE l.source_id = 'dsa_reports' AND l.policy_area NOT IN ('other') GROUP BY pa.name, pa.rank ORDER BY pa.rank", {})
+        "SELECT pa.name AS area, list(DISTINCT {'code': n.code, 'name': coalesce(t.name, n.code)} "
+        "ORDER BY {'code': n.code, 'name': coalesce(t.name, n.code)}) AS codes "
+        "FROM dsa_notice_rows AS n JOIN policy_areas AS pa ON pa.policy_area = n.policy_area "
+        "LEFT JOIN tax_dsa_template AS t ON t.code = n.code "
+        "WHERE n.policy_area NOT IN ('other') GROUP BY pa.name, pa.rank ORDER BY pa.rank, pa.name", {})
     dsa_tf = ctx.rows(
         "SELECT platform_id, any_value(service) AS service, count(*) AS n_rows, count(DISTINCT release_id) AS n_reports "
         "FROM dsa_notice_rows WHERE notices = 0 AND notices_tf > 0 AND row_kind = 'keyword' "

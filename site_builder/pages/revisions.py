@@ -195,7 +195,8 @@ def checkable(ctx: Ctx) -> list[Row]:
         r = dict(r)
         r["checked"] = r["overlapping_pairs"] > 0
         if r["checked"] and not r["full_editions"]:  # releases of one report (a DSA report re-issued)
-            r["editions"] = f"{r['single_files']} releases, {r['first_single']} to {r['last_single']}"
+            r["editions"] = (f"{r['single_files']} releases, {fmt.dates_in_words(r['first_single'])} to "
+                             f"{fmt.dates_in_words(r['last_single'])}")
             r["why"] = (f"a report re-issued or corrected is compared with the release of the same report before it; "
                         f"{fmt.plural(r['pairs'], 'pair')} of releases compared, {fmt.plural(r['changes'], 'change')} found")
         elif r["checked"]:
@@ -208,6 +209,11 @@ def checkable(ctx: Ctx) -> list[Row]:
         elif r["full_editions"] == 1:
             r["editions"] = f"1 full edition ({r['first_full']})"
             r["why"] = "one full edition only: there is no second to compare it with"
+        elif r["source_id"] == "dsa_reports" and r["single_files"]:  # one release per report (table 1)
+            r["editions"] = (f"{fmt.plural(r['single_files'], 'report')}, {fmt.dates_in_words(r['first_single'])} to "
+                             f"{fmt.dates_in_words(r['last_single'])}")
+            r["why"] = ("each report covers its own half-year; a report re-issued or corrected would be compared with "
+                        "the release of the same report before it, and none is held")
         elif r["single_editions"] >= 2:
             r["editions"] = f"{r['single_editions']} editions, {r['first_single']} to {r['last_single']}"
             r["why"] = ("each edition publishes only its own periods, not the whole history"

@@ -21,6 +21,10 @@
 -- `number_url` is the line of the file (GitHub's '#L<line>' anchor on a github.com/.../blob/
 -- address), NULL for any other address; `per_item` is "actions per item notified" (law plus
 -- terms actions over items), NULL when a count is missing or items are 0.
+-- `median_column_note` / `median_tf_column_note`: the provider's contextual note on the two
+-- median-time columns as given on the report's TOTAL row (line 2 of the file, where the
+-- providers explain their columns; the keyword rows' own notes describe the row), with the
+-- line it is on (`column_note_line`), for the sentence to say what the median leaves out.
 WITH t AS (
     SELECT * FROM tax_verdict_tests WHERE evidence = 'own_report'
 ),
@@ -28,6 +32,14 @@ latest AS (
     SELECT * FROM dsa_notice_rows
     QUALIFY dense_rank() OVER (PARTITION BY platform_id, period_start, period_end
                                ORDER BY published DESC NULLS LAST, release_id DESC) = 1
+),
+column_notes AS (
+    SELECT release_id, file, min(line) AS column_note_line,
+           arg_min(median_note, line) AS median_column_note,
+           arg_min(median_tf_note, line) AS median_tf_column_note
+    FROM latest
+    WHERE row_kind = 'total'
+    GROUP BY release_id, file
 ),
 claims AS (
     SELECT c.claim_id, cp.platform_id, c.policy_area AS claim_policy_area, c.evidence_areas, c.date AS claim_date,
@@ -55,6 +67,9 @@ SELECT
     m.* EXCLUDE (evidence_areas),
     tpl.name AS code_name,
     p.name AS platform_name,
+    cn.column_note_line,
+    cn.median_column_note,
+    cn.median_tf_column_note,
     m.file || ' line ' || m.line || ' (' || m.code || ')' AS row_locator,
     CASE WHEN regexp_matches(m.doc_url, '^https://github\.com/[^/]+/[^/]+/blob/')
          THEN m.doc_url || '#L' || m.line END AS number_url,
@@ -78,3 +93,4 @@ SELECT
 FROM matched AS m
 LEFT JOIN tax_dsa_template AS tpl ON tpl.code = m.code
 LEFT JOIN platforms AS p ON p.platform_id = m.platform_id
+LEFT JOIN column_notes AS cn ON cn.release_id = m.release_id AND cn.file = m.file

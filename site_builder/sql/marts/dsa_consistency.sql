@@ -27,9 +27,8 @@
 --   gives 0 notices from the same notifiers.
 -- 6 value_not_what_column_says: a median time of 100 or more equal to the same row's items
 --   or notices of the same notifiers (a count in the time column).
--- 7 terms_category_in_notices_table: figures other than 0 in the rows under
---   STATEMENT_CATEGORY_OTHER_VIOLATION_TC (the DSA database's category for violations of the
---   terms and conditions): one finding per report, naming the rows.
+-- 7 (none: a row under STATEMENT_CATEGORY_OTHER_VIOLATION_TC is not a finding; TikTok numbers it as
+--   a category of its own, so the template may well define it)
 -- 8 template_placeholder: a row of the report set aside at ingest for a template placeholder
 --   (table quarantined, source_id 'dsa_reports').
 -- 9 non_template_row: a row whose code is not in tax_dsa_template and that gives a figure
@@ -37,7 +36,7 @@
 -- 10 non_template_rows_zero: once per report, the rows not in the template that give only 0
 --   or empty cells (their number and codes).
 WITH kinds AS (
-    SELECT kind, name, TRY_CAST(rank AS INTEGER) AS rank, sentence, basis FROM tax_dsa_checks
+    SELECT kind, name, TRY_CAST(rank AS INTEGER) AS rank, counted, sentence, basis FROM tax_dsa_checks
 ),
 -- the ten figures of table 4 in the template's order, with what each counts in words
 figure_words(figure, pos, words, is_time) AS (
@@ -269,35 +268,6 @@ zero_findings AS (
     FROM zero_rows AS z
     JOIN named AS n ON n.release_id = z.release_id AND n.line = z.first_line
 ),
--- kind 7: the rows under the terms-and-conditions category that give a figure other than 0
-terms_rows AS (
-    SELECT n.release_id, min(n.line) AS first_line, list(n.line ORDER BY n.line) AS row_lines
-    FROM named AS n
-    JOIN given AS g ON g.release_id = n.release_id AND g.policy_label = n.policy_label
-    WHERE n.category_code = 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC'
-    GROUP BY n.release_id
-),
-terms_findings AS (
-    SELECT 'terms_category_in_notices_table' AS kind, c.release_id, c.platform_id, c.period_start, c.period_end,
-           c.published, c.file, c.line,
-           CASE WHEN len(t.row_lines) = 1 THEN CAST(t.row_lines[1] AS VARCHAR)
-                ELSE array_to_string(t.row_lines[1:len(t.row_lines) - 1], ', ') || ' and ' || t.row_lines[-1] END AS lines,
-           'STATEMENT_CATEGORY_OTHER_VIOLATION_TC' AS row_label, c.doc_url, '''' || c.header || '''' AS columns,
-           c.value_published AS value_a, NULL AS value_b, c.figure AS figure_a, NULL AS figure_b,
-           NULL::DOUBLE AS difference,
-           '“' || coalesce((SELECT t2.name FROM tax_dsa_template AS t2
-                            WHERE t2.code = 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC'),
-                           'STATEMENT_CATEGORY_OTHER_VIOLATION_TC') || '”' AS row_words,
-           CASE WHEN len(t.row_lines) = 1 THEN 'line ' || t.row_lines[1]
-                ELSE 'lines ' || array_to_string(t.row_lines[1:len(t.row_lines) - 1], ', ') || ' and '
-                     || t.row_lines[-1] END AS lines_words,
-           c.words AS a_words, NULL AS b_words, c.unit_words, NULL AS parts, NULL AS difference_words,
-           NULL AS text, NULL AS description
-    FROM terms_rows AS t
-    JOIN given AS g ON g.release_id = t.release_id
-    JOIN cells AS c ON c.release_id = t.release_id AND c.line = t.first_line AND c.policy_label = g.policy_label
-                   AND c.pos = g.first_pos
-),
 placeholder_findings AS (
     SELECT 'template_placeholder' AS kind, p.release_id,
            (SELECT min(pl.platform_id) FROM tax_platform_labels AS pl WHERE pl.label = i.service) AS platform_id,
@@ -326,10 +296,9 @@ found AS (
     UNION ALL BY NAME SELECT * FROM repeat_findings
     UNION ALL BY NAME SELECT * FROM non_template_findings
     UNION ALL BY NAME SELECT * FROM zero_findings
-    UNION ALL BY NAME SELECT * FROM terms_findings
     UNION ALL BY NAME SELECT * FROM placeholder_findings
 )
-SELECT f.release_id, f.platform_id, f.period_start, f.period_end, f.published, f.kind, k.rank, k.name,
+SELECT f.release_id, f.platform_id, f.period_start, f.period_end, f.published, f.kind, k.rank, k.name, k.counted,
        f.file, f.line, f.lines, f.columns, f.row_label,
        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(k.sentence,
            '{row}', coalesce(f.row_words, '')), '{lines}', coalesce(f.lines_words, '')),

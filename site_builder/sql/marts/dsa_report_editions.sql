@@ -33,7 +33,8 @@ dated AS (
            lag(release_id) OVER (PARTITION BY platform_id, period_start, period_end
                                  ORDER BY published, release_id) AS reissue_of,
            lag(published) OVER (PARTITION BY platform_id, period_start, period_end
-                                ORDER BY published, release_id) AS reissue_of_published
+                                ORDER BY published, release_id) AS reissue_of_published,
+           min(published) OVER (PARTITION BY platform_id) AS first_published
     FROM ids
 ),
 editions AS (
@@ -50,14 +51,16 @@ editions AS (
 )
 SELECT release_id, platform_id, provider, service, period_start, period_end, period, period_words, published,
        previous_published, previous_held, previous_release_id, reissue_of, file, published_line, previous_line,
-       CASE WHEN previous_published IS NULL THEN 'Table 1 gives no date for a previous report.'
-            ELSE 'Table 1 gives ' || strftime(previous_published, '%-d %B %Y')
+       'The report for ' || period_words || ', published ' || strftime(published, '%-d %B %Y') || ': '
+       || CASE WHEN previous_published IS NULL THEN 'its table 1 gives no date for a previous report.'
+            ELSE 'its table 1 gives ' || strftime(previous_published, '%-d %B %Y')
                  || ' as the date of the latest previous report; this site holds '
                  || CASE WHEN previous_held
                          THEN 'the DSA transparency report of ' || service || ' published that day, for ' || previous_period_words || '.'
                          ELSE 'no DSA transparency report of ' || service || ' published that day'
-                              || CASE WHEN previous_published < DATE '2026-01-01'
-                                      THEN ' (the harmonised template applies from July 2025)' ELSE '' END || '.'
+                              || CASE WHEN previous_published < first_published
+                                      THEN ' (it predates the earliest report of ' || service
+                                           || ' in the harmonised template that this site holds)' ELSE '' END || '.'
                     END
        END
        || CASE WHEN reissue_of IS NULL THEN ''
