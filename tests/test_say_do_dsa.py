@@ -7,6 +7,7 @@ committed data (warehouse.load + run_models), and on synthetic rows added to a c
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -14,7 +15,7 @@ import pytest
 
 from conftest import REPO
 from site_builder import settings, warehouse
-from site_builder.pages.claims import dsa_flags, dsa_item, dsa_notes
+from site_builder.pages.claims import dsa_flags, dsa_item, dsa_notes, dsa_source, no_action_note
 from site_builder.quote import link_numbers
 
 MARTS = ["claim_dsa_evidence", "test_results", "claim_verdict_tests", "claim_verdicts"]
@@ -129,24 +130,32 @@ def test_the_sentence_is_written_from_the_row_with_every_number_linked(built):
     x = rows(con, "SELECT * FROM claim_dsa_evidence WHERE claim_id = 'claim-d251ea335b' AND period_end = '2025-12-31'")
     assert len(x) == 1
     item = dsa_item(_Ctx(), x[0])
+    # the report by name and date of publication, in words, outside the linked part (a day is no figure)
+    assert item["lead"] == "X's DSA transparency report for July to December 2025, published 2 March 2026 (EU), gives "
     assert item["text"] == (
-        "X's own DSA report for July to December 2025 (EU) gives 62,149 notices of illegal incitement to violence "
-        "and hatred based on protected characteristics (hate speech) received in total and 324 from trusted "
-        "flaggers, naming 80,211 items of information (809 in trusted flaggers' notices); 29,266 actions on the "
-        "basis of the law and 32,049 on the basis of its terms and conditions (208 and 113 on trusted flaggers' "
-        "notices); median time to take action 3 hours (2 on trusted flaggers' notices)")
+        "62,149 notices alleging illegal incitement to violence and hatred based on protected characteristics "
+        "(hate speech) in total and 324 from trusted flaggers, naming 80,211 items of information (809 in trusted "
+        "flaggers' notices); 29,266 actions on the basis of the law and 32,049 on the basis of its terms and "
+        "conditions (208 and 113 on trusted flaggers' notices); median time to take action 3 hours (2 on trusted "
+        "flaggers' notices), and the report's own notes on both columns say that notices on which no action was "
+        "taken are left out of the median")
+    assert item["sentence"] == item["lead"] + item["text"] + item["tail"]
     assert item["tail"] == ("; actions per item notified: 0.76 (actions on the basis of the law and of the terms and "
                             "conditions, divided by the 80,211 items notified)")
     html = str(link_numbers(item["text"], item["rows"]))
     url = x[0]["number_url"]
     for n in ("62,149", "324", "80,211", "809", "29,266", "32,049", "208", "113"):
-        assert f'href="{url}" title="dsa_reports/x-2025h2-4_notices.csv line 41 (KEYWORD_HATE_SPEECH)" ' \
-               f'rel="noopener">{n}</a>' in html
+        assert f'href="{url}" title="dsa_reports/x-2025h2-4_notices.csv line 41 (KEYWORD_HATE_SPEECH) – the provider' \
+               f'&#39;s CSV as archived in krMaynard/dsa-transparency-data (the provider&#39;s own report page is not ' \
+               f'recorded)" rel="noopener">{n}</a>' in html
     assert item["flag"] is None
     # Facebook: 0 notices in total but 47 from trusted flaggers, stated as published, with the note once
     fb = [dsa_item(_Ctx(), r) for r in rows(con, "SELECT * FROM claim_dsa_evidence WHERE claim_id = 'claim-cfe3789cf2' "
                                                   "ORDER BY period_end")]
-    assert "gives 0 notices of illegal incitement" in fb[0]["text"] and "and 47 from trusted flaggers" in fb[0]["text"]
+    assert fb[0]["text"].startswith(
+        "0 notices alleging illegal incitement to violence and hatred based on protected characteristics (hate "
+        "speech) in total but 47 from trusted flaggers, more than the total, naming 0 items")
+    assert "in total but 171 from trusted flaggers, more than the total" in fb[1]["text"]
     assert "(0 and 35 on trusted flaggers' notices)" in fb[0]["text"]
     assert fb[0]["tail"] == ("; actions per item notified: none can be computed, as the report gives 0 items "
                              "notified in total")
@@ -154,6 +163,7 @@ def test_the_sentence_is_written_from_the_row_with_every_number_linked(built):
     assert notes[0].startswith("Notices, items of information and actions are different units")
     assert any(n.startswith("Facebook gives more notices from trusted flaggers than notices received in total")
                for n in notes)
+    assert not any("appear" in n for n in notes)  # stated, not explained
     assert dsa_flags(fb) == []
     con.close()
 
@@ -257,6 +267,160 @@ def test_the_say_vs_do_and_platform_pages_show_the_rows_and_the_flag(built_site)
     assert "TikTok&#39;s own report gives notices received but no count of actions taken" in say
     assert "This does not change the verdict" in say
     x = (built_site / "site" / "platforms" / "x.html").read_text(encoding="utf-8")
-    assert "X&#39;s own DSA report for July to December 2025 (EU) gives" in x
+    assert "X&#39;s DSA transparency report for July to December 2025, published 2 March 2026 (EU), gives" in x
+    assert ("Source: X&#39;s DSA transparency report for January to June 2026, published 31 August 2026 (EU; the "
+            "provider&#39;s CSV as archived in krMaynard/dsa-transparency-data — the provider&#39;s own report page is "
+            "not recorded); X&#39;s DSA transparency report for July to December 2025, published 2 March 2026 (EU; ") in x
+    plain = re.sub(r"<[^>]+>", "", x)  # the numbers are links
+    assert "notices alleging child sexual abuse material in total and 9 from trusted flaggers" in plain
+    assert "Cases where no action was taken are excluded from the median calculation." in x
+    assert "an action on the basis of the law or of the terms and conditions is not necessarily a removal" in x
+    fb = re.sub(r"<[^>]+>", "", (built_site / "site" / "platforms" / "facebook.html").read_text(encoding="utf-8"))
+    assert "in total but 171 from trusted flaggers, more than the total" in fb
+    assert "Article 16 notices not resulting in an action taken are not included in the calculation." in fb
+    assert "median time to take action 0 (" in fb and "median time to take action 0.0" not in fb
+    assert "notices of illegal" not in say + plain + fb
+    # the day of a date is never linked as a figure
+    assert not re.search(r'rel="noopener">\d+</a> (March|February|August) 2026', say + x)
     assert "x-2025h2-4_notices.csv line 58 (KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL)" in x
     assert "#L58" in x
+
+
+# --- the fact-check of the built site: source, median, actions, trusted flaggers, numbers, wording ----
+
+def _items(con, claim_id: str) -> list[dict]:
+    return [dsa_item(_Ctx(), r) for r in rows(con, "SELECT * FROM claim_dsa_evidence WHERE claim_id = $c "
+                                                   "ORDER BY period_end DESC, line", {"c": claim_id})]
+
+
+def test_the_report_is_named_visibly_with_its_date_and_the_copy_read(built):
+    con = duckdb.connect(str(built), read_only=True)
+    x = _items(con, "claim-c5bf027bd8")
+    assert dsa_source(x) == (
+        "Source: X's DSA transparency report for January to June 2026, published 31 August 2026 (EU; the provider's "
+        "CSV as archived in krMaynard/dsa-transparency-data — the provider's own report page is not recorded); X's "
+        "DSA transparency report for July to December 2025, published 2 March 2026 (EU; the provider's CSV as "
+        "archived in krMaynard/dsa-transparency-data — the provider's own report page is not recorded). Each number "
+        "links to the line of the file it was read from.")
+    fb = _items(con, "claim-cfe3789cf2")
+    assert ("Facebook's DSA transparency report for July to December 2025, published 28 February 2026 (EU; the "
+            "provider's CSV as archived in krMaynard/dsa-transparency-data — the provider's own report page is not "
+            "recorded)") in dsa_source(fb)
+    for i in x + fb:  # dates in words, never ISO; the date is outside the linked numbers
+        assert not re.search(r"\d{4}-\d\d", i["sentence"] + dsa_source([i])), i["sentence"]
+        html = str(link_numbers(i["text"], i["rows"]))
+        assert "published" not in html
+    con.close()
+
+
+def test_a_median_carries_the_providers_own_note_on_what_it_leaves_out(built):
+    con = duckdb.connect(str(built), read_only=True)
+    said = "the report's own notes on both columns say that notices on which no action was taken are left out"
+    x = _items(con, "claim-c5bf027bd8")
+    assert all(said in i["text"] for i in x)
+    assert ("X's report, in its own note on the columns ‘Median time to take action’ and ‘Median time to take action "
+            "(Trusted Flagger notices)’: “Cases where no action was taken are excluded from the median calculation.”"
+            ) in dsa_notes(x)
+    fb = _items(con, "claim-cfe3789cf2")
+    assert all("the report's own note on the column says that notices on which no action was taken are left out"
+               in i["text"] for i in fb)
+    assert ("Facebook's report, in its own note on the column ‘Median time to take action’: “Article 16 notices not "
+            "resulting in an action taken are not included in the calculation.”") in dsa_notes(fb)
+    # TikTok's note on the column says no such thing: nothing is said for it
+    tt = _items(con, "claim-71d8261394")
+    assert all("median time to take action" in i["text"] and "left out" not in i["text"] for i in tt)
+    assert not any("note on the column" in n for n in dsa_notes(tt))
+    # the note is read from the data, not written in: the pattern, on the providers' own words
+    assert no_action_note("Median ... (case closure). Cases where no action was taken are excluded from the median "
+                          "calculation. ") == "Cases where no action was taken are excluded from the median calculation."
+    assert no_action_note("Median times can only be calculated at total level") == ""
+    assert no_action_note(None) == ""
+    con.close()
+
+
+def test_a_note_without_the_caveat_adds_nothing(wh):
+    add_statement(wh, "claim-syn-med", "We review reports of hate speech.")
+    add_dsa_row(wh, notices=10, notices_tf=2, items=12, law=3, terms=4, law_tf=1, terms_tf=0)
+    wh.execute("UPDATE dsa_notice_rows SET median = 1.5, median_published = '1.50', median_tf = 2, "
+               "median_tf_published = '2.0' WHERE platform_id = 'testplat'")
+    run_marts(wh)
+    ev = rows(wh, "SELECT * FROM claim_dsa_evidence WHERE claim_id = 'claim-syn-med'")
+    item = dsa_item(_Ctx(), ev[0])
+    # decimals exactly as published, whole numbers without decimals, as the tables write them
+    assert "median time to take action 1.50 hours (2 on trusted flaggers' notices)" in item["text"]
+    assert "left out" not in item["text"] and not any("note on the column" in n for n in dsa_notes([item]))
+    # with the caveat on the TOTAL row's note of the same report, it is said
+    add_dsa_row(wh, notices=100, items=100, law=10, terms=10, row_kind="total", area="all_policies", code="TOTAL")
+    wh.execute("UPDATE dsa_notice_rows SET median_tf_note = 'Notices without any action are not counted.' "
+               "WHERE platform_id = 'testplat' AND row_kind = 'total'")
+    run_marts(wh)
+    ev = rows(wh, "SELECT * FROM claim_dsa_evidence WHERE claim_id = 'claim-syn-med'")
+    item = dsa_item(_Ctx(), ev[0])
+    assert item["text"].endswith(", and the report's own note on the trusted flaggers' column says that notices on "
+                                 "which no action was taken are left out of the median")
+    assert "Testplat's report, in its own note on the column ‘Median time to take action (Trusted Flagger notices)’: " \
+           "“Notices without any action are not counted.”" in dsa_notes([item])
+
+
+def test_an_action_is_not_said_to_be_a_removal_once_per_statement(built):
+    con = duckdb.connect(str(built), read_only=True)
+    x = _items(con, "claim-c5bf027bd8")
+    assert "actions per item notified: 0.36 (" in x[0]["tail"]
+    said = [n for n in dsa_notes(x) if "does not say what kind of action was taken" in n]
+    assert said == ["Table 4 of the report does not say what kind of action was taken: an action on the basis of the "
+                    "law or of the terms and conditions is not necessarily a removal."]
+    # TikTok gives no count of actions: nothing to say about their kind
+    assert not any("kind of action" in n for n in dsa_notes(_items(con, "claim-71d8261394")))
+    con.close()
+
+
+def test_more_notices_from_trusted_flaggers_than_in_total_is_stated_in_the_sentence(wh):
+    add_statement(wh, "claim-syn-tf", "We review reports of hate speech.")
+    add_dsa_row(wh, notices=0, notices_tf=171, items=0, law=0, terms=0, law_tf=0, terms_tf=5)
+    add_dsa_row(wh, notices=1200, notices_tf=3, items=1500, law=10, terms=20, row_kind="total", area="all_policies",
+                code="TOTAL")
+    wh.execute("UPDATE stg_claims SET policy_area = 'all_policies', evidence_areas = ['all_policies'] "
+               "WHERE claim_id = 'claim-syn-tf'")
+    add_statement(wh, "claim-syn-tf2", "We review reports of hate speech.")
+    run_marts(wh)
+    total = dsa_item(_Ctx(), rows(wh, "SELECT * FROM claim_dsa_evidence WHERE claim_id = 'claim-syn-tf'")[0])
+    assert total["text"].startswith("1,200 notices received in all categories in total and 3 from trusted flaggers, ")
+    kw = dsa_item(_Ctx(), rows(wh, "SELECT * FROM claim_dsa_evidence WHERE claim_id = 'claim-syn-tf2'")[0])
+    assert kw["text"].startswith("0 notices alleging illegal incitement to violence and hatred based on protected "
+                                 "characteristics (hate speech) in total but 171 from trusted flaggers, more than the "
+                                 "total, naming 0 items")
+    assert kw["lead"] == "Testplat's DSA transparency report for July to December 2025, published 28 February 2026 (EU), gives "
+
+
+def test_numbers_are_written_as_the_tables_write_them(built):
+    from site_builder.pages.dsa import notice_rows
+
+    con = duckdb.connect(str(built), read_only=True)
+    fb = rows(con, "SELECT * FROM claim_dsa_evidence WHERE claim_id = 'claim-cfe3789cf2' ORDER BY period_end")
+    assert fb[0]["median_published"] == "0.0"
+    item = dsa_item(_Ctx(), fb[0])
+    assert "median time to take action 0 (3.9 on trusted flaggers' notices" in item["text"]
+    assert "0.0" not in item["text"]
+
+    class Ctx:
+        def query(self, name, **params):
+            sql = (settings.SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+            return rows(con, sql, params)
+
+    table = {(r["release_id"], r["line"]): r for r in notice_rows(Ctx(), None, ["hate_speech", "child_sexual_exploitation"], False)}
+    for claim in ("claim-cfe3789cf2", "claim-c5bf027bd8", "claim-71d8261394"):
+        for r in rows(con, "SELECT * FROM claim_dsa_evidence WHERE claim_id = $c", {"c": claim}):
+            t, text = table[(r["release_id"], r["line"])], dsa_item(_Ctx(), r)["text"]
+            for key in ("notices", "notices_tf", "items", "items_tf", "median", "median_tf"):
+                assert t[f"{key}_text"] in text, (claim, key, t[f"{key}_text"])
+    # thousands separators for counts, even where the provider's file has none (TikTok)
+    assert "145,438 notices alleging" in _items(con, "claim-71d8261394")[0]["text"]
+    con.close()
+
+
+def test_notices_are_said_to_allege_the_area(built):
+    con = duckdb.connect(str(built), read_only=True)
+    for claim in ("claim-cfe3789cf2", "claim-c5bf027bd8", "claim-71d8261394", "claim-d251ea335b"):
+        for i in _items(con, claim):
+            assert " notices alleging " in i["text"] and "notices of " not in i["sentence"]
+    con.close()

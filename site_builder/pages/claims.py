@@ -252,7 +252,7 @@ def dsa_item(ctx: Ctx, r: Row) -> dict[str, Any]:
     else:
         tail = "; actions per item notified: none can be computed, as the report gives no count of actions"
     base = {"doc_url": r.get("number_url") or "", "locator": r["row_locator"], "release_id": r["release_id"],
-            "period": period, "doc_label": ""}
+            "period": period, "doc_label": r.get("doc_label") or ""}  # the archive's label in each link's title
     rows = [{**base, "value": r[k], "value_as_published": r.get(f"{k}_published")}
             for k in DSA_FIGURES if r.get(k) is not None]
     return {"lead": lead, "text": text, "tail": tail, "sentence": lead + text + tail, "rows": rows,
