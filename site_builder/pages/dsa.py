@@ -233,7 +233,7 @@ def _figure(ctx: Ctx, fig_id: str, rows: list[Row], per: str, open_table: bool) 
         id=fig_id, title=title, takeaway=takeaway, cites=csam, takeaway_parts=parts,
         description="Table only: one row per row of a report's table 4 (notices under Article 16 DSA).",
         rows=rows, columns=columns, sources=source_refs(ctx, rows), caveat=caveat,
-        notes=time_notes(rows) + tf_notes(rows), open_table=open_table, stack=True)
+        notes=time_notes(rows) + tf_notes(rows) + context_notes(rows), open_table=open_table, stack=True)
 
 
 def time_notes(rows: list[Row]) -> list[str]:
@@ -245,6 +245,28 @@ def time_notes(rows: list[Row]) -> list[str]:
             out.append(f"{name}'s median times are in hours: its contextual note on the column says so.")
         else:
             out.append(f"{name}'s report does not state the unit of its median times; they are shown as published.")
+    return out
+
+
+def context_notes(rows: list[Row]) -> list[str]:
+    """The report's own words on the numbers shown: each row's contextual information (and its
+    "Other" description) once per distinct text, with the row, the line and the columns it is given for."""
+    seen: dict[tuple[str, str], list[str]] = {}
+    where: dict[tuple[str, str], str] = {}
+    for r in rows:
+        for key in FIGURES:
+            text = "\n\n".join(p for p in (r.get(f"{key}_note") or "").split("\n\n")
+                                 if p.strip() and not p.startswith("Row labelled '")).strip()  # TikTok's row numbers
+            if not text:
+                continue
+            k = (r["release_id"] + str(r["line"]), text)
+            seen.setdefault(k, []).append(f"'{(r.get(f'{key}_header') or '').strip()}'")
+            prefix = f"{short_name(r['platform_name'])}, {half_year(r)}: " if len({x['release_id'] for x in rows}) > 1 else ""
+            where[k] = f"{prefix}{row_name(r)}, line {r['line']}"
+    out = []
+    for k, cols in seen.items():
+        columns = "all ten figures" if len(cols) == len(FIGURES) else ", ".join(cols)
+        out.append(f"The report's note on {where[k]} ({columns}): {k[1]}")
     return out
 
 
