@@ -167,13 +167,13 @@ def write_releases(data_dir: Path, new: list[Release], *, replace: set[str]) -> 
 
 
 REPORT_ID_COLUMNS = ["release_id", "provider", "service", "period_start", "period_end", "published",
-                     "previous_published", "file", "published_line", "previous_line"]
+                     "previous_published", "file", "published_line", "previous_line", "sha256"]
 
 
 def report_identification_path(data_dir: Path) -> Path:
     """``data/catalog/report_identification.csv``: one row per report of a multi-table source
     (the DSA template's table 1): who published it, for which period, when, and the date it
-    gives for the latest previous report, with the file and lines they were read from."""
+    gives for the latest previous report, with the file (and its sha256) and lines they were read from."""
     return data_dir / "catalog" / "report_identification.csv"
 
 
@@ -194,3 +194,8 @@ def write_report_identification(data_dir: Path, rows: list[dict[str, str]], *, r
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp.write_text(buf.getvalue(), encoding="utf-8")
     tmp.replace(path)
+
+
+def read_report_identification(data_dir: Path) -> list[dict[str, str]]:
+    """The rows of ``report_identification.csv`` (none when the file is absent)."""
+    return read_table(report_identification_path(data_dir), REPORT_ID_COLUMNS)

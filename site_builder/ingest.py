@@ -257,6 +257,8 @@ def _read_reports(source_id: str, entries: list[dict[str, str]], raw_dir: Path, 
         idents.append({
             "release_id": release_id, **identification, "file": ident.file,
             "published_line": str(ident.lines.get("published", "")), "previous_line": str(ident.lines.get("previous", "")),
+            # the bytes of table 1 as read: a fetch of the same bytes is 'unchanged', not a new file
+            "sha256": next((e["sha256"] for e in group if e["path"] == ident.file), ""),
         })
     return rows, releases, idents
 

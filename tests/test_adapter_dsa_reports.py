@@ -409,7 +409,7 @@ def test_ingest_makes_one_release_per_report_named_from_table_1(fixture_reports)
         "release_id": "dsa_reports-instagram-2025H2-published-2026-02-28", "provider": "Meta Platforms Ireland Limited",
         "service": "Instagram", "period_start": "2025-07-01", "period_end": "2025-12-31", "published": "2026-02-28",
         "previous_published": "2025-08-29", "file": "dsa_reports/meta/sheet-z.csv", "published_line": "3",
-        "previous_line": "4"}
+        "previous_line": "4", "sha256": catalog.sha256_of(DSA / "meta" / "sheet-z.csv")}
     assert idents["dsa_reports-x-2025H2-published-2026-03-02"]["previous_published"] == "2025-10-28"
     with (data / "observations" / "dsa_reports.csv").open(encoding="utf-8", newline="") as fh:
         written = list(csv.DictReader(fh))

@@ -248,12 +248,12 @@ def test_a_corrected_table_4_without_its_table_1_is_a_reissue_of_the_report(nigh
 
 
 def test_the_first_fetch_of_a_report_already_read_changes_nothing(nights, tmp_path):
-    """A fresh clone's first night: table 4's bytes are those a release was read from
-    (unchanged), table 1 is new to the fetch log but says what the release says: nothing changed."""
+    """A fresh clone's first night: the bytes of both tables are those the release was read from
+    (table 4: releases.csv; table 1: report_identification.csv), so both are unchanged: nothing changed."""
     run, data, _ = nights
     ingest_added("dsa_reports", raw_report(tmp_path / "raw", "xs-2025h1", *h1_tables(FIGURES), paths=(N1, N4)), data)
     before = (data / "observations" / "dsa_reports.csv").read_bytes()
     night = run(date(2026, 12, 1), *h1_tables(FIGURES))
     assert night.exit_code == nightly.EXIT_NOTHING, night.message
-    assert {r["path"]: r["outcome"] for r in rows(data / "catalog" / "fetches.csv")} == {N1: "new", N4: "unchanged"}
+    assert {r["path"]: r["outcome"] for r in rows(data / "catalog" / "fetches.csv")} == {N1: "unchanged", N4: "unchanged"}
     assert (data / "observations" / "dsa_reports.csv").read_bytes() == before

@@ -72,6 +72,8 @@ def test_the_first_night_downloads_every_file_once_and_changes_nothing(nights):
     first = nights["first"]
     assert first.exit_code == nightly.EXIT_NOTHING, first.message
     read_from = {r["file"] for r in rows(nights["data"] / "catalog" / "releases.csv")}
+    # and the identification tables read with a report's numbers (DSA reports: table 1)
+    read_from |= {r["file"] for r in rows(nights["data"] / "catalog" / "report_identification.csv")}
     outcomes = {r["path"]: r["outcome"] for r in nights["first_log"]}
     # every file a release was read from: its bytes are those of the release
     assert {o for p, o in outcomes.items() if p in read_from} == {"unchanged"}

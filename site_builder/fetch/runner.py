@@ -137,7 +137,15 @@ def listing_targets(run: _Run, decl: FetchDecl) -> list[Target] | FetchResult:
 
 
 def _release_shas(data_dir: Path) -> dict[tuple[str, str], str]:
-    return {(r.source_id, r.file): r.sha256 for r in catalog.read_releases(data_dir) if r.sha256}
+    """(source, file) -> sha256 of every file a release was read from: its own file, and the
+    identification table of a multi-table report (data/catalog/report_identification.csv)."""
+    releases = catalog.read_releases(data_dir)
+    shas = {(r.source_id, r.file): r.sha256 for r in releases if r.sha256}
+    source_of = {r.release_id: r.source_id for r in releases}
+    for i in catalog.read_report_identification(data_dir):
+        if i.get("sha256") and i["release_id"] in source_of:
+            shas.setdefault((source_of[i["release_id"]], i["file"]), i["sha256"])
+    return shas
 
 
 def run(sources: list[str] | None, *, data_dir: Path, cache_dir: Path, mirror: str | None = None,

@@ -21,9 +21,9 @@ rows_ AS (
     SELECT
         release_id, platform_id, platform_label, period_start, period_end, edition, geo_code,
         policy_label, policy_key, policy_area, file, min(line) AS line,
-        any_value(doc_url ORDER BY locator) AS doc_url,
-        any_value(doc_kind ORDER BY locator) AS doc_kind,
-        any_value(doc_label ORDER BY locator) AS doc_label,
+        arg_min(doc_url, locator) AS doc_url,  -- one release, one document: the same for every cell
+        arg_min(doc_kind, locator) AS doc_kind,
+        arg_min(doc_label, locator) AS doc_label,
         max(value) FILTER (WHERE metric_key = 'dsa_notices') AS notices,
         max(value_as_published) FILTER (WHERE metric_key = 'dsa_notices') AS notices_published,
         max(header) FILTER (WHERE metric_key = 'dsa_notices') AS notices_header,

@@ -21,14 +21,14 @@ SELECT *
 FROM (
     SELECT
         r.source_id,
-        lag(r.release_id) OVER report AS prev_release_id,
-        lag(r.edition) OVER report AS prev_edition,
+        lag(r.release_id) OVER (PARTITION BY r.source_id, lower(trim(i.service)), i.period_start, i.period_end
+                                ORDER BY TRY_CAST(i.published AS DATE), r.release_id) AS prev_release_id,
+        lag(r.edition) OVER (PARTITION BY r.source_id, lower(trim(i.service)), i.period_start, i.period_end
+                                ORDER BY TRY_CAST(i.published AS DATE), r.release_id) AS prev_edition,
         r.release_id,
         r.edition
     FROM releases AS r
     JOIN raw_report_identification AS i ON i.release_id = r.release_id
     WHERE r.snapshot <> 'full' AND r.kind = 'raw'
-    WINDOW report AS (PARTITION BY r.source_id, lower(trim(i.service)), i.period_start, i.period_end
-                      ORDER BY TRY_CAST(i.published AS DATE), r.release_id)
 )
 WHERE prev_release_id IS NOT NULL
