@@ -97,7 +97,7 @@ def record_lines(path: Path) -> list[int]:
 def test_period_service_and_dates_come_from_table_1_not_from_file_names():
     report = parse(DSA, META)
     ident = report.ident
-    assert (ident.provider, ident.service) == ("Meta Platforms Ireland Limited", "Instagram")
+    assert (ident.provider, ident.service) == ("Example Platforms Provider Limited", "Instagram")
     assert (ident.start, ident.end) == (date(2025, 7, 1), date(2025, 12, 31))
     assert (ident.published, ident.previous) == (date(2026, 2, 28), date(2025, 8, 29))
     assert ident.file == "meta/sheet-z.csv" and ident.lines == {"provider": 2, "published": 3, "previous": 4,
@@ -406,7 +406,7 @@ def test_ingest_makes_one_release_per_report_named_from_table_1(fixture_reports)
     with catalog.report_identification_path(data).open(encoding="utf-8", newline="") as fh:
         idents = {r["release_id"]: r for r in csv.DictReader(fh)}
     assert idents["dsa_reports-instagram-2025H2-published-2026-02-28"] == {
-        "release_id": "dsa_reports-instagram-2025H2-published-2026-02-28", "provider": "Meta Platforms Ireland Limited",
+        "release_id": "dsa_reports-instagram-2025H2-published-2026-02-28", "provider": "Example Platforms Provider Limited",
         "service": "Instagram", "period_start": "2025-07-01", "period_end": "2025-12-31", "published": "2026-02-28",
         "previous_published": "2025-08-29", "file": "dsa_reports/meta/sheet-z.csv", "published_line": "3",
         "previous_line": "4", "sha256": catalog.sha256_of(DSA / "meta" / "sheet-z.csv")}
