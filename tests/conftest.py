@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 from rich.console import Console
@@ -43,6 +44,25 @@ def curated_dir() -> Path:
 
 def quiet() -> Console:
     return Console(stderr=True, quiet=True)
+
+
+def copy_tables(warehouse: Path, tables) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with a copy of ``tables`` from a built warehouse and a synthetic
+    platform 'testplat', for marts run on added synthetic rows (see ``run_marts``)."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{warehouse}' AS w (READ_ONLY)")
+    for t in tables:
+        con.execute(f"CREATE TABLE {t} AS SELECT * FROM w.{t}")
+    con.execute("DETACH w")
+    con.execute("INSERT INTO platforms (platform_id, name, kind) VALUES ('testplat', 'Testplat', 'platform')")
+    return con
+
+
+def run_marts(con, marts) -> None:
+    """(Re)create each named mart from its file in site_builder/sql/marts/, in the order given."""
+    for name in marts:
+        sql = (settings.SQL_DIR / "marts" / f"{name}.sql").read_text(encoding="utf-8")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
 
 def write_manifest(raw: Path, entries: list[tuple[str, str, str]]) -> None:

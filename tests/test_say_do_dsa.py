@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_tables
+from conftest import run_marts as conftest_run_marts
 from site_builder import settings, warehouse
 from site_builder.pages.claims import dsa_flags, dsa_item, dsa_notes, dsa_source, no_action_note
 from site_builder.quote import link_numbers
@@ -49,20 +50,13 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture
 def wh(built: Path):
     """An in-memory copy of the tables the marts read, for synthetic rows."""
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{built}' AS w (READ_ONLY)")
-    for t in TABLES:
-        con.execute(f"CREATE TABLE {t} AS SELECT * FROM w.{t}")
-    con.execute("DETACH w")
-    con.execute("INSERT INTO platforms (platform_id, name, kind) VALUES ('testplat', 'Testplat', 'platform')")
+    con = copy_tables(built, TABLES)
     yield con
     con.close()
 
 
 def run_marts(con) -> None:
-    for name in MARTS:
-        sql = (settings.SQL_DIR / "marts" / f"{name}.sql").read_text(encoding="utf-8")
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+    conftest_run_marts(con, MARTS)
 
 
 def add_statement(con, claim_id: str, text: str, *, platform: str = "testplat", area: str = "hate_speech",

@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_tables
+from conftest import run_marts as conftest_run_marts
 from site_builder import settings
 
 MARTS = ["test_results", "claim_verdict_tests", "claim_verdicts"]
@@ -31,20 +32,13 @@ def rows(con, sql: str, params=None) -> list[dict]:
 @pytest.fixture
 def wh(built_site: Path):
     """An in-memory copy of the tables the verdict marts read, from the committed data's build."""
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{built_site / 'warehouse.duckdb'}' AS w (READ_ONLY)")
-    for t in TABLES:
-        con.execute(f"CREATE TABLE {t} AS SELECT * FROM w.{t}")
-    con.execute("DETACH w")
-    con.execute("INSERT INTO platforms (platform_id, name, kind) VALUES ('testplat', 'Testplat', 'platform')")
+    con = copy_tables(built_site / 'warehouse.duckdb', TABLES)
     yield con
     con.close()
 
 
 def run_marts(con) -> None:
-    for name in MARTS:
-        sql = (settings.SQL_DIR / "marts" / f"{name}.sql").read_text(encoding="utf-8")
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+    conftest_run_marts(con, MARTS)
 
 
 def add_test(con, metric_label: str, value: float, *, platform: str = "testplat", end: str = "2023-06-30",
