@@ -360,9 +360,10 @@ def test_an_action_is_not_said_to_be_a_removal_once_per_statement(built):
     con = duckdb.connect(str(built), read_only=True)
     x = _items(con, "claim-c5bf027bd8")
     assert "actions per item notified: 0.36 (" in x[0]["tail"]
-    said = [n for n in dsa_notes(x) if "does not say what kind of action was taken" in n]
-    assert said == ["Table 4 of the report does not say what kind of action was taken: an action on the basis of the "
-                    "law or of the terms and conditions is not necessarily a removal."]
+    said = [n for n in dsa_notes(x) if "does not define the kind of action taken" in n]
+    assert said == ["The template does not define the kind of action taken (the providers' own notes on the columns "
+                    "say what they count): an action on the basis of the law or of the terms and conditions is not "
+                    "necessarily a removal."]
     # TikTok gives no count of actions: nothing to say about their kind
     assert not any("kind of action" in n for n in dsa_notes(_items(con, "claim-71d8261394")))
     con.close()

@@ -297,8 +297,9 @@ def dsa_notes(items: list[dict[str, Any]]) -> list[str]:
         return []
     notes = [DSA_UNITS]
     if any(i["actions_given"] for i in items):
-        notes.append("Table 4 of the report does not say what kind of action was taken: an action on the basis of the "
-                     "law or of the terms and conditions is not necessarily a removal.")
+        notes.append("The template does not define the kind of action taken (the providers' own notes on the columns "
+                     "say what they count): an action on the basis of the law or of the terms and conditions is not "
+                     "necessarily a removal.")
     said: dict[str, dict[str, list[str]]] = {}  # platform -> the provider's words -> the columns they are on
     for i in items:
         for column, words in i["median_notes"]:

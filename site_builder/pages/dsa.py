@@ -67,7 +67,12 @@ def row_name(r: Row) -> str:
     name = r.get("code_name") or f"{r['code']} (not a template code)"
     kind = " (category)" if r["row_kind"] == "category" else ""
     repeated = " (given a second time)" if r.get("repeat_of") else ""
-    return f"{name}{kind}{repeated}"
+    # a description the provider gives on a row other than an 'Other' one says what it counted there
+    # (TikTok describes its terrorist content row as 'Consumer- related offences')
+    prefix = 'Description of the sub-category "Other": '
+    desc = next((p.removeprefix(prefix) for p in (r.get("notices_note") or "").split("\n\n") if p.startswith(prefix)), "")
+    described = f" (the report's description: “{desc}”)" if desc and r.get("code") != "KEYWORD_OTHER" else ""
+    return f"{name}{kind}{repeated}{described}"
 
 
 def half_year(r: Row) -> str:
