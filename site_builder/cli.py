@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--cache", type=Path, default=settings.CACHE_DIR, help="the dated raw cache (outside git)")
     n.add_argument("--mirror", default=None, help="fetch every file from MIRROR/<path as in the raw MANIFEST>")
     n.add_argument("--summary", type=Path, default=None, help="also write the one-line summary here (commit message)")
+    from site_builder.dsa_sor.cli import add_parsers
+
+    add_parsers(sub)
     return p
 
 
@@ -108,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "fetch":
             return _fetch(args, console)
+        if args.command.startswith("dsa-"):
+            from site_builder.dsa_sor.cli import run
+
+            return run(args, console)
         if args.command == "nightly":
             from site_builder import nightly
 

@@ -1,0 +1,258 @@
+"""Read one daily dump into its cube: streaming, by CSV part, with the format's quirks handled.
+
+For each inner zip, its CSV parts are inflated one batch at a time into a scratch directory
+(deleted as soon as DuckDB has read them; the next batch is inflated while the current one is
+parsed), parsed by DuckDB with ``escape='"'`` and ``store_rejects``; rejected lines are re-read
+from their raw bytes — with ``escape='\\'`` (PHP's ``\\"`` export bug) or as latin-1 (invalid
+UTF-8) — and a line still unreadable is counted and listed with its part and line number.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import shutil
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from site_builder import settings
+from site_builder.dsa_sor.layout import DumpFile, OpenDump, check_sha1, inflate_to, open_dump
+from site_builder.dsa_sor.schema import header_layout
+from site_builder.errors import InputError
+
+SQL = settings.SQL_DIR / "dsa_sor"
+EDGE_MINUTES = 30
+
+
+def sql(name: str) -> str:
+    return (SQL / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass
+class Counts:
+    """What reading one dump found; becomes the dump's manifest row."""
+
+    rows_read: int = 0
+    recovered_backslash: int = 0
+    recovered_encoding: int = 0
+    rows_undated: int = 0
+    parts: int = 0
+    header_only_parts: int = 0
+    inner_zips: int = 0
+    unreadable: list[tuple[str, int, str]] = field(default_factory=list)  # (part, line, error)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """The inflated CSV parts of one inner zip: (part name, file, header) of each non-empty part."""
+
+    inner: str
+    files: list[tuple[str, Path, tuple[str, ...]]]
+    header_only: int
+    scratch: Path
+
+
+def _header(path: Path, where: str) -> tuple[tuple[str, ...], bool]:
+    """The header of a CSV part and whether the part holds only the header."""
+    with path.open("rb") as f:
+        first = f.readline()
+        empty = f.read(1) == b""
+    if not first.strip():
+        raise InputError(where, "the CSV part has no header row", line=1,
+                         expected="the header row in every part (even an empty one)")
+    try:
+        header = tuple(next(csv.reader([first.decode("utf-8")])))
+    except UnicodeDecodeError:
+        raise InputError(where, "the header row is not UTF-8", line=1) from None
+    return header, empty
+
+
+def _inflate_batch(od: OpenDump, index: int, scratch_root: Path) -> _Batch:
+    inner = od.inner[index]
+    scratch = Path(tempfile.mkdtemp(prefix="sor-part-", dir=scratch_root))
+    win, parts = od.parts(inner)
+    files, header_only = [], 0
+    for part in parts:
+        where = f"{od.dump.name}/{inner.filename}/{part.name}"
+        out = scratch / part.name
+        inflate_to(win, part, out, where)
+        header, empty = _header(out, where)
+        if empty:
+            header_only += 1
+            out.unlink()
+        else:
+            files.append((part.name, out, header))
+    return _Batch(inner.filename, files, header_only, scratch)
+
+
+class DumpReader:
+    """Reads one dump into DuckDB table ``sor_acc``; ``write`` stores the day's partition files."""
+
+    def __init__(self, dump: DumpFile, *, scratch: Path | None = None, threads: int | None = None,
+                 edge_minutes: int = EDGE_MINUTES, check: bool = True) -> None:
+        self.dump = dump
+        self.sha1 = check_sha1(dump) if check else ""
+        self.scratch_root = scratch or Path(tempfile.gettempdir())
+        self.scratch_root.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(config={"threads": threads} if threads else {})
+        for statement in (sql("macros") + sql("acc")).split(";\n"):
+            if statement.strip():
+                self._do(statement)
+        self.counts = Counts()
+        self.schema_version = ""
+        day0 = datetime.combine(dump.day, datetime.min.time())
+        self.params = {"day": dump.day, "edge_lo": day0 + timedelta(minutes=edge_minutes),
+                       "edge_hi": day0 + timedelta(days=1) - timedelta(minutes=edge_minutes)}
+        self._insert = "INSERT INTO sor_acc " + sql("batch_cube").replace("{rows}", sql("batch_rows"))
+        self.generated = False
+
+    def read(self) -> Counts:
+        od = open_dump(self.dump)
+        self.generated = od.generated
+        self.counts.inner_zips = len(od.inner)
+        try:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending: Future[_Batch] | None = pool.submit(_inflate_batch, od, 0, self.scratch_root) if od.inner else None
+                for i in range(len(od.inner)):
+                    assert pending is not None
+                    batch = pending.result()
+                    pending = pool.submit(_inflate_batch, od, i + 1, self.scratch_root) if i + 1 < len(od.inner) else None
+                    try:
+                        self._read_batch(batch)
+                    finally:
+                        shutil.rmtree(batch.scratch, ignore_errors=True)
+        finally:
+            od.close()
+        return self.counts
+
+    def _layout(self, header: tuple[str, ...], where: str) -> None:
+        version, variant = header_layout(header, where)
+        if variant != self.dump.variant:
+            raise InputError(where, f"a {variant} CSV part in a {self.dump.variant} dump", line=1)
+        if self.schema_version and version != self.schema_version:
+            raise InputError(where, "CSV parts of one dump have different schema versions", line=1,
+                             got=version, expected=self.schema_version)
+        self.schema_version = version
+
+    def _read_batch(self, batch: _Batch) -> None:
+        c = self.counts
+        c.parts += len(batch.files) + batch.header_only
+        c.header_only_parts += batch.header_only
+        by_header: dict[tuple[str, ...], list[tuple[str, Path]]] = {}
+        for name, path, header in batch.files:
+            self._layout(header, f"{self.dump.name}/{batch.inner}/{name}")
+            by_header.setdefault(header, []).append((name, path))
+        for header, files in by_header.items():
+            columns = {col: "VARCHAR" for col in header}
+            self._run([str(p) for _, p in files], columns, '"')
+            accepted = self._accepted()
+            rejected = self._rejects()
+            c.rows_read += accepted + len(rejected)
+            if rejected:
+                self._reread(header, columns, rejected, {str(p): n for n, p in files}, batch.scratch)
+
+    def _run(self, files: list[str], columns: dict[str, str], escape: str) -> None:
+        self._do("DROP TABLE IF EXISTS sor_rejects")
+        self._do("DROP TABLE IF EXISTS sor_rejects_scan")
+        self._do("CREATE OR REPLACE TEMP TABLE sor_before AS SELECT coalesce(sum(rows), 0) AS n FROM sor_acc")
+        self._do(self._insert, {"files": files, "columns": columns, "escape": escape, **self.params})
+
+    def _do(self, query: str, params: dict[str, object] | None = None) -> list[tuple]:
+        result = self.con.execute(query, params or {})
+        return result.fetchall() if result is not None else []
+
+    def _accepted(self) -> int:
+        row = self.con.execute("SELECT (SELECT coalesce(sum(rows), 0) FROM sor_acc) - (SELECT n FROM sor_before)").fetchall()[0]
+        return int(row[0]) if row else 0
+
+    def _rejects(self) -> list[tuple[str, int, int, str, str]]:
+        """Rejected lines of the last read: (file, line, byte offset of the line, error type, message)."""
+        try:
+            return self.con.execute(
+                "SELECT s.file_path, r.line, min(r.line_byte_position), string_agg(DISTINCT r.error_type, ', ' ORDER BY r.error_type),"
+                " min(r.error_message) FROM sor_rejects r JOIN sor_rejects_scan s USING (scan_id, file_id)"
+                " GROUP BY ALL ORDER BY 1, 2").fetchall()
+        except duckdb.CatalogException:
+            return []
+
+    def _reread(self, header: tuple[str, ...], columns: dict[str, str], rejected: list[tuple[str, int, int, str, str]],
+                names: dict[str, str], scratch: Path) -> None:
+        """Re-read rejected lines: invalid UTF-8 as latin-1, then the PHP backslash escape; list what is left."""
+        head = (",".join(header) + "\n").encode("utf-8")
+        todo = []
+        for path, line, offset, kind, message in rejected:
+            with open(path, "rb") as f:
+                f.seek(offset)
+                raw = f.readline().rstrip(b"\n")
+            todo.append((names[path], line, raw, kind, message))
+        # (counted as, latin-1 decode, repair the PHP backslash escape)
+        attempts = (("encoding", True, False), ("encoding", True, True), ("backslash", False, True))
+        for kind, latin, repair in attempts:
+            picked = [t for t in todo if ("ENCODING" in t[3]) == latin]
+            if not picked:
+                continue
+            retry = scratch / f"retry-{kind}-{int(repair)}.csv"
+            with retry.open("wb") as f:
+                f.write(head)
+                for t in picked:
+                    f.write(_repaired(t[2], latin, repair) + b"\n")
+            self._run([str(retry)], columns, '"')
+            again = {line - 2 for _, line, _, _, _ in self._rejects()}
+            recovered = len(picked) - len(again)
+            if kind == "encoding":
+                self.counts.recovered_encoding += recovered
+            else:
+                self.counts.recovered_backslash += recovered
+            failed = [picked[i] for i in sorted(again)]
+            done = {(t[0], t[1]) for t in picked} - {(t[0], t[1]) for t in failed}
+            todo = [t for t in todo if (t[0], t[1]) not in done]
+            retry.unlink()
+        for name, line, _, kind, message in todo:
+            self.counts.unreadable.append((name, line, f"{kind}: {message}"))
+
+    def write(self, out: Path) -> None:
+        """Write the day's cube, strays and edge uuids as Parquet into ``out`` (ordered by their full key)."""
+        p = {"day": self.dump.day}
+        undated = self.con.execute("SELECT coalesce(sum(rows), 0) FROM sor_acc WHERE day IS NULL").fetchall()[0]
+        self.counts.rows_undated = int(undated[0]) if undated else 0
+        for name in ("day_cube", "day_strays", "day_edge"):
+            params = p if name == "day_edge" else {**p, "schema_version": self.schema_version or None}
+            target = out / f"{name.removeprefix('day_')}.parquet"
+            self.con.sql(sql(name), params=params).write_parquet(str(target), compression="zstd")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    return err.object[err.start:err.end].decode("latin-1"), err.end
+
+
+_LATIN1 = "pew-latin1-fallback"
+codecs.register_error(_LATIN1, _latin1_fallback)
+
+
+def _repaired(raw: bytes, latin: bool, repair: bool) -> bytes:
+    """A rejected line made readable: bytes that are not UTF-8 read as latin-1 (valid UTF-8 kept),
+    and/or PHP's unescaped ``\\"`` (``fputcsv`` did not double the quote) as the ``\\""`` it should
+    have been, which reads back as ``\\"``."""
+    if latin:
+        raw = raw.decode("utf-8", errors=_LATIN1).encode("utf-8")
+    if repair:
+        raw = raw.replace(b'\\"', b'\\""')
+    return raw
+
+
+def unreadable_csv(rows: list[tuple[str, int, str]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["part", "line", "error"])
+    w.writerows(sorted(rows))
+    return buf.getvalue()
