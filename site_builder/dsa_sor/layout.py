@@ -152,7 +152,7 @@ class Part:
     inner: str
     name: str
     info: zipfile.ZipInfo
-    offset: int  # of the member's compressed bytes in the inner zip
+    offset: int  # of the member's compressed bytes in the OUTER file (inner zips are stored)
 
 
 @dataclass
@@ -169,8 +169,9 @@ class OpenDump:
     def close(self) -> None:
         self._f.close()
 
-    def parts(self, inner: zipfile.ZipInfo) -> tuple[_Window, list[Part]]:
-        """The CSV parts of one inner zip (name order), read through a window onto the outer file."""
+    def parts(self, inner: zipfile.ZipInfo) -> list[Part]:
+        """The CSV parts of one inner zip (name order); its directory is read through a window onto
+        the outer file (stored, so a part's bytes sit at a fixed offset of the outer file)."""
         where = f"{self.dump.name}/{inner.filename}"
         start = _data_offset(self._f, inner, self.dump.name)
         win = _Window(self._f, start, inner.compress_size)
@@ -188,8 +189,8 @@ class OpenDump:
             if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
                 raise InputError(where, "unsupported compression of a CSV part", cell=info.filename,
                                  got=info.compress_type, expected="DEFLATE (8) or stored (0)")
-            parts.append(Part(inner.filename, info.filename, info, _data_offset(win, info, where)))
-        return win, parts
+            parts.append(Part(inner.filename, info.filename, info, start + _data_offset(win, info, where)))
+        return parts
 
 
 def open_dump(dump: DumpFile) -> OpenDump:
@@ -207,14 +208,15 @@ def open_dump(dump: DumpFile) -> OpenDump:
     return OpenDump(dump=dump, generated=comment.startswith(GENERATED_COMMENT), inner=members)
 
 
-def inflate_to(win: _Window, part: Part, out: Path, where: str) -> int:
-    """Inflate one CSV part into ``out`` in 4 MB steps (ISA-L); check its size and CRC-32; return bytes."""
+def inflate_to(dump: Path, part: Part, out: Path, where: str) -> int:
+    """Inflate one CSV part into ``out`` in 4 MB steps (ISA-L, on its own file handle, so parts can be
+    inflated in parallel threads); check its size and CRC-32; return its size."""
     info = part.info
-    win.seek(part.offset)
-    remaining = info.compress_size
     dec = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     try:
-        size, crc = _inflate(win, dec, remaining, out)
+        with dump.open("rb") as src:
+            src.seek(part.offset)
+            size, crc = _inflate(src, dec, info.compress_size, out)
     except isal_zlib.error as e:
         raise InputError(where, f"CSV part is not valid DEFLATE data ({e})") from None
     if size != info.file_size or crc != info.CRC:
@@ -223,11 +225,11 @@ def inflate_to(win: _Window, part: Part, out: Path, where: str) -> int:
     return size
 
 
-def _inflate(win: _Window, dec, remaining: int, out: Path) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _inflate(src: io.BufferedReader, dec, remaining: int, out: Path) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     crc, size = 0, 0
     with out.open("wb") as f:
         while remaining > 0:
-            chunk = win.read(min(_CHUNK, remaining))
+            chunk = src.read(min(_CHUNK, remaining))
             if not chunk:
                 break
             remaining -= len(chunk)

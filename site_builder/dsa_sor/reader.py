@@ -12,8 +12,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import shutil
 import tempfile
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,12 +24,15 @@ from pathlib import Path
 import duckdb
 
 from site_builder import settings
-from site_builder.dsa_sor.layout import DumpFile, OpenDump, check_sha1, inflate_to, open_dump
+from site_builder.dsa_sor.layout import DumpFile, Part, check_sha1, inflate_to, open_dump
 from site_builder.dsa_sor.schema import header_layout
 from site_builder.errors import InputError
 
 SQL = settings.SQL_DIR / "dsa_sor"
 EDGE_MINUTES = 30
+INFLATERS = 2  # threads inflating CSV parts (ISA-L releases the GIL)
+AHEAD = 4  # parts inflated ahead of the parser: at most about AHEAD + BATCH parts (~100 MB each) in scratch
+BATCH = 2  # parts parsed by one DuckDB query
 
 
 def sql(name: str) -> str:
@@ -49,13 +54,13 @@ class Counts:
 
 
 @dataclass(frozen=True)
-class _Batch:
-    """The inflated CSV parts of one inner zip: (part name, file, header) of each non-empty part."""
+class _Inflated:
+    """One CSV part inflated into the scratch directory (``path`` None: it held only its header)."""
 
     inner: str
-    files: list[tuple[str, Path, tuple[str, ...]]]
-    header_only: int
-    scratch: Path
+    name: str
+    path: Path | None
+    header: tuple[str, ...]
 
 
 def _header(path: Path, where: str) -> tuple[tuple[str, ...], bool]:
@@ -73,22 +78,20 @@ def _header(path: Path, where: str) -> tuple[tuple[str, ...], bool]:
     return header, empty
 
 
-def _inflate_batch(od: OpenDump, index: int, scratch_root: Path) -> _Batch:
-    inner = od.inner[index]
-    scratch = Path(tempfile.mkdtemp(prefix="sor-part-", dir=scratch_root))
-    win, parts = od.parts(inner)
-    files, header_only = [], 0
-    for part in parts:
-        where = f"{od.dump.name}/{inner.filename}/{part.name}"
-        out = scratch / part.name
-        inflate_to(win, part, out, where)
-        header, empty = _header(out, where)
-        if empty:
-            header_only += 1
-            out.unlink()
-        else:
-            files.append((part.name, out, header))
-    return _Batch(inner.filename, files, header_only, scratch)
+def _inflate_part(dump: DumpFile, part: Part, scratch: Path) -> _Inflated:
+    where = f"{dump.name}/{part.inner}/{part.name}"
+    out = scratch / part.name
+    inflate_to(dump.path, part, out, where)
+    header, empty = _header(out, where)
+    if empty:
+        out.unlink()
+    return _Inflated(part.inner, part.name, None if empty else out, header)
+
+
+def default_scratch() -> Path:
+    """Where CSV parts are inflated while they are read: memory-backed /dev/shm when there is one."""
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
 
 
 class DumpReader:
@@ -98,7 +101,7 @@ class DumpReader:
                  edge_minutes: int = EDGE_MINUTES, check: bool = True) -> None:
         self.dump = dump
         self.sha1 = check_sha1(dump) if check else ""
-        self.scratch_root = scratch or Path(tempfile.gettempdir())
+        self.scratch_root = scratch or default_scratch()
         self.scratch_root.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(config={"threads": threads} if threads else {})
         for statement in (sql("macros") + sql("acc")).split(";\n"):
@@ -113,22 +116,34 @@ class DumpReader:
         self.generated = False
 
     def read(self) -> Counts:
+        """Read every CSV part: ``INFLATERS`` threads inflate up to ``AHEAD`` parts ahead of the
+        part DuckDB is parsing; parts are parsed ``BATCH`` at a time."""
         od = open_dump(self.dump)
         self.generated = od.generated
         self.counts.inner_zips = len(od.inner)
+        parts = iter([p for inner in od.inner for p in od.parts(inner)])
+        od.close()
+        scratch = Path(tempfile.mkdtemp(prefix="sor-parts-", dir=self.scratch_root))
         try:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                pending: Future[_Batch] | None = pool.submit(_inflate_batch, od, 0, self.scratch_root) if od.inner else None
-                for i in range(len(od.inner)):
-                    assert pending is not None
-                    batch = pending.result()
-                    pending = pool.submit(_inflate_batch, od, i + 1, self.scratch_root) if i + 1 < len(od.inner) else None
-                    try:
-                        self._read_batch(batch)
-                    finally:
-                        shutil.rmtree(batch.scratch, ignore_errors=True)
+            with ThreadPoolExecutor(max_workers=INFLATERS) as pool:
+                ahead: deque[Future[_Inflated]] = deque()
+
+                def more() -> None:
+                    part = next(parts, None)
+                    if part is not None:
+                        ahead.append(pool.submit(_inflate_part, self.dump, part, scratch))
+
+                for _ in range(AHEAD):
+                    more()
+                batch: list[_Inflated] = []
+                while ahead:
+                    batch.append(ahead.popleft().result())
+                    more()
+                    if len(batch) >= BATCH or not ahead:
+                        self._read_batch(batch, scratch)
+                        batch = []
         finally:
-            od.close()
+            shutil.rmtree(scratch, ignore_errors=True)
         return self.counts
 
     def _layout(self, header: tuple[str, ...], where: str) -> None:
@@ -140,14 +155,15 @@ class DumpReader:
                              got=version, expected=self.schema_version)
         self.schema_version = version
 
-    def _read_batch(self, batch: _Batch) -> None:
+    def _read_batch(self, batch: list[_Inflated], scratch: Path) -> None:
         c = self.counts
-        c.parts += len(batch.files) + batch.header_only
-        c.header_only_parts += batch.header_only
+        c.parts += len(batch)
+        c.header_only_parts += sum(1 for b in batch if b.path is None)
         by_header: dict[tuple[str, ...], list[tuple[str, Path]]] = {}
-        for name, path, header in batch.files:
-            self._layout(header, f"{self.dump.name}/{batch.inner}/{name}")
-            by_header.setdefault(header, []).append((name, path))
+        for b in batch:
+            self._layout(b.header, f"{self.dump.name}/{b.inner}/{b.name}")
+            if b.path is not None:
+                by_header.setdefault(b.header, []).append((b.name, b.path))
         for header, files in by_header.items():
             columns = {col: "VARCHAR" for col in header}
             self._run([str(p) for _, p in files], columns, '"')
@@ -155,7 +171,9 @@ class DumpReader:
             rejected = self._rejects()
             c.rows_read += accepted + len(rejected)
             if rejected:
-                self._reread(header, columns, rejected, {str(p): n for n, p in files}, batch.scratch)
+                self._reread(header, columns, rejected, {str(p): n for n, p in files}, scratch)
+            for _, path in files:
+                path.unlink()
 
     def _run(self, files: list[str], columns: dict[str, str], escape: str) -> None:
         self._do("DROP TABLE IF EXISTS sor_rejects")
