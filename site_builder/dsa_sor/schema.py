@@ -28,7 +28,9 @@ LAYOUTS: dict[tuple[str, ...], tuple[str, str]] = {
     tuple(c for c in V2_FULL if c not in FULL_ONLY): ("v2", "light"),
     tuple(c for c in V1_FULL if c not in FULL_ONLY): ("v1", "light"),
 }
-# The columns the cube reads (DuckDB decodes and checks only these).
+# The columns the cube reads; DuckDB decodes (and checks the UTF-8 of) only these and the two ground
+# texts (illegal_content_legal_ground, incompatible_content_ground): invalid bytes in other free text
+# (decision_facts, explanations) are never decoded and change no count.
 READ = (
     "uuid", "category", "category_addition", "category_specification", "decision_visibility", "decision_monetary",
     "decision_provision", "decision_account", "decision_ground", "automated_detection", "automated_decision",

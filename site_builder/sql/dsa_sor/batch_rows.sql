@@ -1,7 +1,7 @@
 -- One row per statement of reasons read from a batch of CSV parts: the cube fields. Arrays stay as
 -- written here (few distinct spellings: they are sorted and de-duplicated once per group, in
 -- day_cube.sql); the day is the date of created_at (UTC), not the file's.
--- $files: the part files; $columns: their header, all VARCHAR; $escape: '"' (first read) or '\'.
+-- $files: the part files; $columns: their header, all VARCHAR; $escape: '"'.
 SELECT
   uuid,
   created_ts,
@@ -27,3 +27,7 @@ FROM (
               escape = $escape, store_rejects = true, rejects_table = 'sor_rejects',
               rejects_scan = 'sor_rejects_scan', max_line_size = 50000000, parallel = true)
 )
+-- Always true; it makes DuckDB decode (and so check the UTF-8 of) the two ground texts as well, which
+-- every variant has: their invalid bytes reject the line, which is then re-read (reader.py).
+WHERE (length(illegal_content_legal_ground) >= 0 OR illegal_content_legal_ground IS NULL)
+  AND (length(incompatible_content_ground) >= 0 OR incompatible_content_ground IS NULL)
