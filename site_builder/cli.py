@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--mirror", default=None, help="fetch every file from MIRROR/<path as in the raw MANIFEST>")
     f.add_argument("--cache", type=Path, default=settings.CACHE_DIR, help="the dated raw cache (outside git)")
     f.add_argument("--data", type=Path, default=settings.DATA_DIR, help="the project's data directory (fetch log)")
+    f.add_argument("--dsa-store", type=Path, default=None, help="the store of DSA daily dumps read (default CACHE/dsa_sor)")
 
     n = sub.add_parser("nightly", help="fetch, ingest what changed, build, record the changes, publish (fail-closed)")
     n.add_argument("sources", nargs="*", help="source ids (default: every source in the catalog)")
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--cache", type=Path, default=settings.CACHE_DIR, help="the dated raw cache (outside git)")
     n.add_argument("--mirror", default=None, help="fetch every file from MIRROR/<path as in the raw MANIFEST>")
     n.add_argument("--summary", type=Path, default=None, help="also write the one-line summary here (commit message)")
+    n.add_argument("--dsa-store", type=Path, default=None, help="the store of DSA daily dumps read (default CACHE/dsa_sor)")
     from site_builder.dsa_sor.cli import add_parsers
 
     add_parsers(sub)
@@ -61,7 +63,7 @@ def _fetch(args: argparse.Namespace, console: Console) -> int:
 
     with console.status("fetching") as status:
         results = run([args.source], data_dir=args.data, cache_dir=args.cache, mirror=args.mirror,
-                      progress=lambda msg: status.update(f"fetching {msg}"))
+                      progress=lambda msg: status.update(f"fetching {msg}"), dsa_store=args.dsa_store)
     table = Table(title=f"fetch log: {args.data / 'catalog' / 'fetches.csv'}")
     table.add_column("source")
     for outcome in OUTCOMES:
@@ -80,7 +82,14 @@ def _fetch(args: argparse.Namespace, console: Console) -> int:
         elif r.outcome == "failed":
             console.print(f"[red]failed[/] {escape(r.source_id)}: {escape(r.path)} ({escape(r.url)}): {escape(r.reason)}",
                           highlight=False, soft_wrap=True)
+    _print_pending(console, results.pending)
     return 3 if any(r.outcome == "failed" for r in results) else 0
+
+
+def _print_pending(console: Console, pending: dict[str, list[str]]) -> None:
+    for sid, names in sorted(pending.items()):
+        console.print(f"  waiting: {escape(sid)}: {len(names):,} daily dump(s) for later nights, from {escape(names[0])}",
+                      highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,13 +128,14 @@ def main(argv: list[str] | None = None) -> int:
             from site_builder import nightly
 
             night = nightly.run(data_dir=args.data, build_dir=args.build_dir, cache_dir=args.cache,
-                                sources=args.sources or None, mirror=args.mirror, console=console)
+                                sources=args.sources or None, mirror=args.mirror, console=console, dsa_store=args.dsa_store)
             if args.summary:
                 args.summary.write_text(night.message + "\n", encoding="utf-8")
             colour = {nightly.EXIT_PUBLISHED: "green", nightly.EXIT_STALE: "yellow", nightly.EXIT_NOTHING: "blue"}
             console.print(f"[{colour.get(night.exit_code, 'red')}]{escape(night.message)}[/]", highlight=False)
             for source_id, why in sorted(night.stale.items()):
                 console.print(f"  stale: {escape(source_id)}: {escape(why)}", highlight=False)
+            _print_pending(console, night.pending)
             return night.exit_code
     except InputError as exc:
         console.print(f"[red]Bad input:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)

@@ -11,7 +11,9 @@ passed. What a night does is decided per source:
   ``format_changed`` change, and every other source goes on;
 * a source that could not be fetched (unreachable, refused response) keeps its data; the
   fetch log records why, and its pages carry a dated "stale since" notice (built from the log);
-* a file that answers 404 or 410 where a release was read from is recorded as withdrawn.
+* a file that answers 404 or 410 where a release was read from is recorded as withdrawn;
+* the DSA Transparency Database's daily dumps are read into their store and its monthly
+  figures derived into the copy (site_builder/dsa_sor/nightly.py), under the same rules.
 
 Every change goes to ``data/changes.csv`` (one row per change; see ``CHANGE_COLUMNS``), and a
 night that changed data writes an immutable dated bundle ``data/archive/<date>/``
@@ -70,6 +72,7 @@ class Night:
     changes: list[dict[str, str]] = field(default_factory=list)
     stale: dict[str, str] = field(default_factory=dict)
     quarantined: list[dict[str, str]] = field(default_factory=list)
+    pending: dict[str, list[str]] = field(default_factory=dict)  # daily dumps left for later nights
     exit_code: int = EXIT_NOTHING
     message: str = ""
     times: dict[str, float] = field(default_factory=dict)  # seconds per step (benchmarks/nightly.py)
@@ -318,18 +321,23 @@ def copy_back(work_data: Path, data_dir: Path) -> list[Path]:
 
 def run(*, data_dir: Path, build_dir: Path, cache_dir: Path, sources: list[str] | None = None,
         mirror: str | None = None, today: date | None = None, console: Console | None = None,
-        client=None) -> Night:
-    """One night (see the module docstring). ``client`` is passed to the fetch step (tests)."""
+        client=None, dsa_store: Path | None = None) -> Night:
+    """One night (see the module docstring); ``client`` for the fetch step (tests); ``dsa_store``: default CACHE/dsa_sor."""
     from site_builder import fetch, pipeline
+    from site_builder.dsa_sor import nightly as dsa_nightly
 
     console = console or Console(stderr=True)
     day = (today or date.today()).isoformat()
     night = Night(day)
     with night.step("fetch"):
-        results = fetch.run(sources, data_dir=data_dir, cache_dir=cache_dir, mirror=mirror, today=today, client=client)
+        dsa_store = dsa_store or cache_dir / "dsa_sor"
+        results = fetch.run(sources, data_dir=data_dir, cache_dir=cache_dir, mirror=mirror, today=today, client=client,
+                            dsa_store=dsa_store)
+    night.pending = getattr(results, "pending", {})
     releases = catalog.read_releases(data_dir)
     gone, night.stale = withdrawn_and_unreachable(results, releases, day)
-    kept = [r for r in results if r.outcome in KEPT and r.vintage]
+    dumps = dsa_nightly.dump_sources(data_dir)
+    kept = [r for r in results if r.outcome in KEPT and r.vintage and r.source_id not in dumps]
     scratch = Path(tempfile.mkdtemp(prefix="pew-night-"))
     try:
         work_data = scratch / "data"
@@ -353,9 +361,15 @@ def run(*, data_dir: Path, build_dir: Path, cache_dir: Path, sources: list[str] 
                              "detail": f"{fmt.plural(len(mine), 'new file')} could not be read and set aside: {exc}",
                              "link": mine[0].url})
                 night.stale.setdefault(source_id, f"its new file could not be read: {exc}")
+        with night.step("dsa dumps"):
+            dsa = dsa_nightly.run(results, data_dir=data_dir, work_data=work_data, cache_dir=cache_dir, store_dir=dsa_store,
+                                  day=day, child_areas=CHILD_SAFETY)
+        gone, night.quarantined = gone + dsa.changes, night.quarantined + dsa.quarantined
+        night.stale.update(dsa.stale)
         new_ids = sorted({r.release_id for r in catalog.read_releases(work_data)} - before)
         with night.step("compare"):
-            night.changes = sorted(release_changes(work_data, new_ids, day, {r.source_id for r in kept}) + gone, key=change_sort_key)
+            compared = {r.source_id for r in kept} | dsa.derived
+            night.changes = sorted(release_changes(work_data, new_ids, day, compared) + gone, key=change_sort_key)
         data_changes = [c for c in night.changes if c["kind"] in ("new_release", "revised_figures")]
         if not night.changes:
             night.exit_code, night.message = EXIT_NOTHING, "nothing changed"

@@ -17,13 +17,27 @@ from rich.markup import escape
 from site_builder import settings
 from site_builder.errors import InputError
 
-DEFAULT_RAW = settings.CACHE_DIR / "raw" / "dsa_tdb"
+DEFAULT_RAW = settings.CACHE_DIR / "raw" / "dsa_sor"
 COMMANDS = ("dsa-day", "dsa-backfill", "dsa-derive", "dsa-generate")
 
 
+def catalog_dumps(data_dir: Path = settings.DATA_DIR) -> tuple[str, str]:
+    """(slug, variant) of the dumps the catalog fetches (sources.yaml, dsa_sor's fetch block), so every
+    step reads the same files by default; ('global', 'full') when the catalog names none."""
+    import yaml
+
+    path = data_dir / "catalog" / "sources.yaml"
+    try:
+        block = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]["dsa_sor"]["fetch"]
+    except (OSError, KeyError, TypeError):
+        return "global", "full"
+    return str(block.get("slug", "global")), str(block.get("variant", "full"))
+
+
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--slug", default="global", help="'global' or a platform's slug in the file names (default global)")
-    p.add_argument("--variant", default="full", choices=("full", "light"))
+    slug, variant = catalog_dumps()
+    p.add_argument("--slug", default=slug, help=f"'global' or a platform's slug in the file names (default: the catalog's, {slug})")
+    p.add_argument("--variant", default=variant, choices=("full", "light"), help=f"default: the catalog's, {variant}")
     p.add_argument("--store", type=Path, default=settings.CACHE_DIR / "dsa_sor", help="the distilled store (outside git)")
 
 

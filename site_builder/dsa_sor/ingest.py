@@ -26,8 +26,9 @@ def write_derived(store_dir: Path, data_dir: Path, *, slug: str = "global", vari
     _check_labels(data_dir, d.observations, allow_unmapped_platforms=False)
     _check_unique(d.observations)
     day = today or datetime.now(UTC).date().isoformat()
-    releases: list[Release] = [replace(r, first_ingested=day) for r in d.releases]
-    owned = {r.release_id for r in read_releases(data_dir) if r.source_id == SOURCE_ID}
+    held = {r.release_id: r.first_ingested for r in read_releases(data_dir) if r.source_id == SOURCE_ID}
+    releases: list[Release] = [replace(r, first_ingested=held.get(r.release_id) or day) for r in d.releases]
+    owned = set(held)
     write_files_atomic([
         (data_dir / "observations" / f"{SOURCE_ID}.csv", to_csv_text(d.observations)),
         (data_dir / DAYS_FILE, days_csv(d.days)),

@@ -12,6 +12,13 @@ Every source declares one method:
 * ``listing``: a page (``url``; ``mirror_path`` for ``--mirror``) whose links matching
   ``link_regex`` (first group = the link) are the files; ``path`` is a template of the link's
   file name (``{name}``);
+* ``dsa_dumps``: the daily dumps of the DSA Transparency Database (one zip per day with a
+  ``.sha1`` beside it; site_builder/dsa_sor/fetch.py): ``url`` a template of the download
+  address with ``{name}`` (the dump's file name ``sor-{slug}-{date}-{variant}.zip``; the
+  ``.sha1`` is ``{url}.sha1``), ``slug`` (``global`` or a platform's), ``variant`` (``full``
+  or ``light``), ``since`` (the first day; optional ``until``), ``recheck_days`` (the sha1
+  of the days read in the last N days is asked for every night, of older days once a week)
+  and ``max_new_days`` (how many dumps one night downloads; the other days wait);
 * ``none``: the source publishes no machine-readable file; ``why`` says how its figures
   are obtained instead.
 
@@ -31,7 +38,7 @@ from typing import Any
 from site_builder.errors import InputError
 from site_builder.periods import month_end
 
-METHODS = ("files", "pattern", "listing", "none")
+METHODS = ("files", "pattern", "listing", "dsa_dumps", "none")
 PERIODS = ("year", "half", "quarter", "month", "day")
 CHECKSUM_ALGORITHMS = ("sha1", "sha256")
 _COMMON = {"method", "note", "content_types", "min_bytes", "edition"}
@@ -39,16 +46,20 @@ KEYS = {
     "files": _COMMON | {"files"},
     "pattern": _COMMON | {"url", "path", "periods", "since", "until", "checksum_url"},
     "listing": _COMMON | {"url", "mirror_path", "link_regex", "path", "checksum_url", "page_content_types"},
+    "dsa_dumps": (_COMMON - {"edition"}) | {"url", "slug", "variant", "since", "until", "recheck_days", "max_new_days"},
     "none": {"method", "why", "note"},
 }
 REQUIRED = {
     "files": {"content_types", "min_bytes", "files"},
     "pattern": {"content_types", "min_bytes", "url", "path", "periods", "since"},
     "listing": {"content_types", "min_bytes", "url", "mirror_path", "link_regex", "path"},
+    "dsa_dumps": {"content_types", "min_bytes", "url", "slug", "variant", "since", "recheck_days", "max_new_days"},
     "none": {"why"},
 }
 FILE_KEYS = {"path", "url", "edition", "sha256", "checksum_url"}
 _HEX = {"sha1": re.compile(r"^[0-9a-f]{40}$"), "sha256": re.compile(r"^[0-9a-f]{64}$")}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DSA_VARIANTS = ("full", "light")
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,10 @@ class FetchDecl:
     mirror_path: str = ""
     link_regex: str = ""
     page_content_types: tuple[str, ...] = ("text/html",)
+    slug: str = ""  # dsa_dumps: the dumps' platform slug (global = every platform), variant and schedule
+    variant: str = ""
+    recheck_days: int = 0
+    max_new_days: int = 0
 
     def pattern_targets(self, today: date) -> list[Target]:
         """The files of a ``pattern`` source: one per period from ``since`` that ended before ``today``."""
@@ -204,6 +219,12 @@ class _Reader:
             raise self.fail(f"checksum_url {url!r} names no algorithm", expected="an address ending in .sha1 or .sha256")
         return url
 
+    def whole(self, block: dict, key: str, minimum: int) -> int:
+        value = block.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise self.fail(f"{key} must be a whole number of at least {minimum}", got=value)
+        return value
+
     def media_types(self, block: dict, key: str) -> tuple[str, ...]:
         value = block.get(key)
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and "/" in v for v in value):
@@ -258,6 +279,8 @@ def parse_fetch(file: Path, source_id: str, block: Any) -> FetchDecl:
     common = {"content_types": r.media_types(block, "content_types"), "min_bytes": min_bytes, "note": r.text(block, "note")}
     if method == "files":
         return FetchDecl(source_id, method, files=r.files(block), edition=r.text(block, "edition"), **common)
+    if method == "dsa_dumps":
+        return _dsa_dumps(r, block, common)
     if method == "pattern":
         kind = block["periods"]
         if kind not in PERIODS:
@@ -287,6 +310,27 @@ def parse_fetch(file: Path, source_id: str, block: Any) -> FetchDecl:
                      mirror_path=check_path(r.text(block, "mirror_path"), f"source {source_id!r}: mirror_path", file),
                      checksum_url=r.checksum(r.template(block, "checksum_url", {"url": "u"}) if "checksum_url" in block else ""),
                      page_content_types=page_types, edition=r.text(block, "edition"), **common)
+
+
+def _dsa_dumps(r: _Reader, block: dict, common: dict[str, Any]) -> FetchDecl:
+    """A ``dsa_dumps`` block: the daily dumps of the DSA Transparency Database."""
+    sample = "sor-global-2025-07-01-light.zip"
+    url = r.template(block, "url", {"name": sample})
+    if url.format(name=sample) == url.format(name="sor-global-2025-07-02-light.zip"):
+        raise r.fail(f"url template {url!r} gives every day the same address", expected="a {name} placeholder (the dump's file name)")
+    slug = r.text(block, "slug")
+    if not _SLUG.match(slug):
+        raise r.fail("slug is not a slug of the dumps' file names", got=slug, expected="global or a platform's slug such as tiktok")
+    variant = block.get("variant")
+    if variant not in DSA_VARIANTS:
+        raise r.fail("unknown variant", got=variant, expected=" | ".join(DSA_VARIANTS))
+    since, until = r.date(block, "since"), r.date(block, "until")
+    if since is None:
+        raise r.fail("since is not a date", got=since, expected="YYYY-MM-DD")
+    if until is not None and until < since:
+        raise r.fail("until is before since", got=until.isoformat(), expected=f"a day from {since.isoformat()}")
+    return FetchDecl(r.sid, "dsa_dumps", url=url, slug=slug, variant=variant, since=since, until=until,
+                     recheck_days=r.whole(block, "recheck_days", 0), max_new_days=r.whole(block, "max_new_days", 1), **common)
 
 
 def load_declarations(data_dir: Path) -> dict[str, FetchDecl]:

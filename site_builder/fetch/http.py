@@ -5,21 +5,29 @@ Retried, with exponential backoff and jitter: connection errors and timeouts, a 
 (the connection closed before Content-Length bytes came), HTTP 429 and every 5xx. A 429 or 503
 with ``Retry-After`` (seconds or an HTTP date) waits that long instead, capped at
 ``retry_after_cap``. Any other status (200, 304, 404, ...) is returned to the caller to judge.
-The body is read into memory: fine for report files of a few MB, not for the DSA daily dumps.
+``get`` reads the body into memory: fine for report files of a few MB. ``get_to_file`` (the DSA
+daily dumps, up to tens of GB) streams it into a file instead, hashing it on the way; a retry
+starts the file again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import stamina
 
 RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 USER_AGENT = "platform-enforcement-watch/0.1 (nightly fetch of published transparency data)"
+_STREAM_CHUNK = 1 << 20
+_ERROR_BODY = 64 << 10  # what is kept of the body of a refused streamed response
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,17 @@ class Fetched:
     body: bytes
     downloaded: int
     attempts: int
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A response whose body went into a file (``get_to_file``): the response (``body`` empty
+    for a 200, else its first 64 KB), and the size, sha1 and sha256 of the bytes written."""
+
+    response: Fetched
+    size: int
+    sha1: str
+    sha256: str
 
 
 class FetchError(Exception):
@@ -121,8 +140,43 @@ def _reason(exc: Exception, attempts: int, settings: HttpSettings) -> str:
     return f"{type(exc).__name__}: {exc}" + tries
 
 
+def _stream_once(client: httpx.Client, url: str, headers: dict[str, str], attempt: int, dest: Path) -> Streamed:
+    with client.stream("GET", url, headers=headers, follow_redirects=True) as r:
+        if r.status_code == 429 or r.status_code >= 500:
+            wait = retry_after_seconds(r.headers.get("retry-after")) if r.status_code in (429, 503) else None
+            raise _RetryableStatus(r, wait)
+        if r.status_code != 200:
+            body = b""
+            for chunk in r.iter_bytes():
+                body += chunk
+                if len(body) >= _ERROR_BODY:
+                    break
+            return Streamed(Fetched(url, r.status_code, r.reason_phrase, str(r.url), r.headers, body[:_ERROR_BODY],
+                                    r.num_bytes_downloaded, attempt), 0, "", "")
+        sha1, sha256, size = hashlib.sha1(), hashlib.sha256(), 0
+        with dest.open("wb") as f:
+            for chunk in r.iter_bytes(_STREAM_CHUNK):
+                f.write(chunk)
+                sha1.update(chunk)
+                sha256.update(chunk)
+                size += len(chunk)
+        return Streamed(Fetched(url, r.status_code, r.reason_phrase, str(r.url), r.headers, b"", r.num_bytes_downloaded,
+                                attempt), size, sha1.hexdigest(), sha256.hexdigest())
+
+
 def get(client: httpx.Client, url: str, headers: dict[str, str], settings: HttpSettings) -> Fetched:
     """GET ``url`` with retries (see the module docstring); raises FetchError when nothing usable came back."""
+    return _retrying(settings, lambda attempt: _get_once(client, url, headers, attempt))
+
+
+def get_to_file(client: httpx.Client, url: str, headers: dict[str, str], settings: HttpSettings, dest: Path) -> Streamed:
+    """GET ``url`` with the same retries as ``get``, streaming a 200's body into ``dest`` (never held
+    in memory; each attempt starts the file again). The caller removes ``dest`` when it refuses
+    the response or a FetchError is raised."""
+    return _retrying(settings, lambda attempt: _stream_once(client, url, headers, attempt, dest))
+
+
+def _retrying(settings: HttpSettings, once: Callable[[int], T]) -> T:
     attempts = 0
     try:
         for attempt in stamina.retry_context(on=_backoff_hook(settings), attempts=settings.attempts,
@@ -130,7 +184,7 @@ def get(client: httpx.Client, url: str, headers: dict[str, str], settings: HttpS
                                              wait_max=settings.wait_max):
             with attempt:
                 attempts += 1
-                return _get_once(client, url, headers, attempts)
+                return once(attempts)
     except _RetryableStatus as exc:
         tries = f" (after {attempts} attempt{'s' if attempts != 1 else ''})"
         raise FetchError(f"HTTP {exc.status} {exc.phrase}{tries}", exc.status, exc.final_url) from exc

@@ -3,7 +3,9 @@ the bytes known for its path, kept in the dated cache when new or changed, and l
 
 One file's failure (a refused response, an unreachable server, a disk error) becomes a
 ``failed`` row and never stops the other files. With ``mirror``, every file is requested from
-``<mirror>/<path>`` and a listing page from ``<mirror>/<mirror_path>``.
+``<mirror>/<path>`` and a listing page from ``<mirror>/<mirror_path>``. The daily dumps of a
+``dsa_dumps`` source are fetched by site_builder/dsa_sor/fetch.py (streamed, checked against
+their ``.sha1`` and the store of dumps already read).
 """
 
 from __future__ import annotations
@@ -136,6 +138,15 @@ def listing_targets(run: _Run, decl: FetchDecl) -> list[Target] | FetchResult:
     return out
 
 
+class FetchResults(list[FetchResult]):
+    """The results of one run, in order, and per ``dsa_dumps`` source the dumps left for later
+    nights (``pending``: a night downloads at most ``max_new_days`` of them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: dict[str, list[str]] = {}
+
+
 def _release_shas(data_dir: Path) -> dict[tuple[str, str], str]:
     """(source, file) -> sha256 of every file a release was read from: its own file, and the
     identification table of a multi-table report (data/catalog/report_identification.csv)."""
@@ -150,12 +161,13 @@ def _release_shas(data_dir: Path) -> dict[tuple[str, str], str]:
 
 def run(sources: list[str] | None, *, data_dir: Path, cache_dir: Path, mirror: str | None = None,
         today: date | None = None, client: httpx.Client | None = None, settings: HttpSettings | None = None,
-        progress: Callable[[str], None] | None = None) -> list[FetchResult]:
+        progress: Callable[[str], None] | None = None, dsa_store: Path | None = None) -> FetchResults:
     """Fetch the files of ``sources`` (None or ``["all"]``: every source) and append one log row each.
 
     ``today`` (default: today in UTC) dates the cache folder and limits pattern periods;
     ``client`` replaces the default client (its own timeouts and redirect limit apply);
     ``settings`` sets timeouts and the retry policy. Sources declared ``none`` give no rows.
+    ``dsa_store`` is the store of daily dumps already read (default ``<cache_dir>/dsa_sor``).
     """
     decls = load_declarations(data_dir)
     wanted = list(decls) if not sources or sources == ["all"] else sources
@@ -167,7 +179,7 @@ def run(sources: list[str] | None, *, data_dir: Path, cache_dir: Path, mirror: s
     own = client is None
     r = _Run(data_dir, cache_dir, mirror, today or datetime.now(UTC).date(), client or make_client(settings), settings,
              LogIndex(read_log(data_dir), _release_shas(data_dir)))
-    results: list[FetchResult] = []
+    results = FetchResults()
     try:
         for sid in wanted:
             decl = decls[sid]
@@ -175,6 +187,14 @@ def run(sources: list[str] | None, *, data_dir: Path, cache_dir: Path, mirror: s
                 continue
             if progress:
                 progress(sid)
+            if decl.method == "dsa_dumps":
+                from site_builder.dsa_sor.fetch import DumpFetch
+
+                job = DumpFetch(r, decl, dsa_store or cache_dir / "dsa_sor")
+                results.extend(r.record(result) for result in job.results(progress))
+                if job.pending:
+                    results.pending[sid] = job.pending
+                continue
             found = (list(decl.files) if decl.method == "files" else
                      decl.pattern_targets(r.day) if decl.method == "pattern" else listing_targets(r, decl))
             if isinstance(found, FetchResult):
