@@ -40,6 +40,16 @@
                                       health page calls it overdue (empty: no schedule, never overdue)
 * ``change_kinds.csv``, ``fetch_outcomes.csv``  the kinds of change in data/changes.csv and the
                                       outcomes of the fetch log, with the words readers see
+* ``sor_subjects.csv``                what statements of reasons of the DSA Transparency Database concern
+                                      (all, protection of minors, the child sexual abuse material keyword, ...):
+                                      name, the policy area whose pages show it, the row code of the harmonised
+                                      DSA report it is reconciled with (TOTAL, a category or keyword)
+* ``sor_measures.csv``                a DSA database source's (policy key, metric key) -> subject and measure
+                                      (statements of reasons, with automated detection, following a notice, a
+                                      delay band...); ``*`` matches any key, an empty cell is given by another row
+* ``sor_caveats.csv``                 a platform's measure that the database's own announcements say was filed
+                                      wrongly before a date: withheld (not shown) or flagged (shown, marked) in
+                                      the months before it
 * ``geographies/*.csv``               a published place or audience (``global``, ``United States``,
                                       ``language: English``) -> code and kind (global, country,
                                       region, language)
@@ -88,6 +98,9 @@ MAP_FILES = {
     "fetch_outcomes": ["outcome", "name", "succeeded"],
     "dsa_template": ["code", "kind", "name"],
     "dsa_checks": ["kind", "name", "rank", "counted", "sentence", "basis"],
+    "sor_subjects": ["subject", "name", "phrase", "policy_area", "report_code", "rank"],
+    "sor_measures": ["source_id", "policy_key", "metric_key", "subject", "measure"],
+    "sor_caveats": ["platform_id", "measure", "until", "treatment", "text"],
 }
 # Maps kept as one file per source: the file name (without .csv) is the source id.
 MAP_DIRS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.findings import Finding, Written
-from site_builder.pages import dsa, topics
+from site_builder.pages import dsa, sor_sections, topics
 from site_builder.pages.common import Ctx, Page, Row, latest, platforms_with_data, series_label, source_refs, worldwide
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure
 from site_builder.pages.ncmec import NCMEC_COLUMNS, ncmec_rows, reconciliation_figure
@@ -270,11 +270,14 @@ def build(ctx: Ctx) -> list[Page]:
     dsa_rows = [r for r in dsa.notice_rows(ctx, None, ["child_sexual_exploitation"], with_total=False)]
     dsa_figs = dsa.notices_figures(ctx, "cse-dsa-notices", dsa_rows, per="period")
     figures += dsa_figs
+    sor = sor_sections.topic_section(ctx, topic.slug, topic.areas, "../", sor_sections.TOPIC_LEAD[topic.slug],
+                                     reports_link="dsa-notices" if dsa_figs else "")
+    figures += sor["figures"] if sor else []
     area = ctx.policy_areas["child_sexual_exploitation"]
     return [Page(path="topics/child-sexual-exploitation.md", title="Child sexual exploitation",
                  template="pages/child_sexual_exploitation.md.j2", nav="Topics",
                  context={"area": area, "broad": ctx.policy_areas["child_safety_broad"], "comparability": COMPARABILITY,
-                          "figs": {f.id: f for f in figures}, "dsa_figs": dsa_figs,
+                          "figs": {f.id: f for f in figures}, "dsa_figs": dsa_figs, "sor": sor,
                           "annotations": events_for(ctx, sources=sorted(ctx.sources), areas=topic.areas),
                           "platforms": platforms_with_data(rows, ctx.platforms)},
                  figures=figures)]

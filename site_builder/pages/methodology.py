@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder import settings
+from site_builder import fmt, settings
 from site_builder.pages.common import Ctx, Page
 from site_builder.warehouse import describe_check
 
@@ -41,9 +41,12 @@ def build(ctx: Ctx) -> list[Page]:
         "FROM dsa_notice_rows WHERE notices = 0 AND notices_tf > 0 AND row_kind = 'keyword' "
         "GROUP BY platform_id ORDER BY platform_id", {})
     dsa_checks = ctx.rows("SELECT name, basis FROM tax_dsa_checks ORDER BY TRY_CAST(rank AS INTEGER), kind", {})
+    sor_months = [fmt.date_text(r["edition_end"], "month") for r in ctx.rows(
+        "SELECT DISTINCT edition_end FROM releases WHERE source_id = 'dsa_sor' ORDER BY edition_end", {})]
     return [Page(path="methodology.md", title="Methodology", template="pages/methodology.md.j2", nav="About the data",
                  context={"metrics": metrics, "areas": list(ctx.policy_areas.values()), "checks": checks,
                           "held_back": held, "conflicts": ctx.query("conflicts"),
                           "quarantined": ctx.query("quarantined_list"),
                           "verdicts": verdicts, "verdict_tests": tests, "dsa_columns": dsa_columns,
-                          "dsa_areas": dsa_areas, "dsa_checks": dsa_checks, "dsa_tf": dsa_tf})]
+                          "dsa_areas": dsa_areas, "dsa_checks": dsa_checks, "dsa_tf": dsa_tf,
+                          "sor_months": sor_months})]

@@ -10,7 +10,7 @@ from collections import defaultdict
 from site_builder import fmt
 from site_builder.figures import Column, Figure
 from site_builder.findings import Finding, Written, plain_label
-from site_builder.pages import dsa, platform_index
+from site_builder.pages import dsa, platform_index, sor_sections
 from site_builder.pages.claims import claim_blocks
 from site_builder.pages.common import (
     OWN_PAGE_MIN_FIGURES,
@@ -325,6 +325,7 @@ def build(ctx: Ctx) -> list[Page]:
                                tests_table(ctx, pid, name, rows),
                                revisions_table(ctx, pid, name, revisions)] if f is not None]
         dsa_section = dsa.platform_section(ctx, pid, name)
+        sor_section = sor_sections.platform_section(ctx, pid, name, "../", has_reports=dsa_section is not None)
         sources = sorted({r["source_id"] for r in rows})
         first = min(rows, key=lambda r: r["period_start"])
         last = max(rows, key=lambda r: r["period_end"])
@@ -336,6 +337,7 @@ def build(ctx: Ctx) -> list[Page]:
                      "claims": claim_blocks(ctx, [pid]),
                      "span": span, "figs": figures, "gaps": gaps(ctx, rows, pid, checks),
                      "gaps_checked": platform_wide(checks, pid),
-                     "latest_any": latest(rows), "stale": stale_notices(ctx, platform_id=pid), "dsa": dsa_section},
-            figures=figures + (dsa_section["figures"] if dsa_section else [])))
+                     "latest_any": latest(rows), "stale": stale_notices(ctx, platform_id=pid), "dsa": dsa_section,
+                     "sor": sor_section},
+            figures=figures + (dsa_section["figures"] if dsa_section else []) + (sor_section["figures"] if sor_section else [])))
     return [*pages, platform_index.index_page(ctx), platform_index.shared_page(ctx, shared)]

@@ -16,9 +16,7 @@ def build(ctx: Ctx) -> list[Page]:
         r["retrieved_text"] = fmt.date_text(r["first_ingested"]) if r.get("first_ingested") else ""
     by_source = []
     for sid, src in sorted(ctx.sources.items(), key=lambda kv: kv[1]["publisher"].lower()):
-        rels = [r for r in releases if r["source_id"] == sid]
-        if not rels:
-            continue
+        rels = [r for r in releases if r["source_id"] == sid]  # a catalogued source without one yet is listed too
         ref = docref.resolve(src["url"])
         by_source.append({**src, "url": ref.url, "url_label": ref.label, "url_text": src["url"] if not ref.url else "",
                           "releases": rels, "stale": stale_notices(ctx, source_id=sid),

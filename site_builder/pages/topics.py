@@ -22,6 +22,7 @@ from site_builder.pages.common import (
     worldwide,
 )
 from site_builder.pages.figs import bar_figure, events_for, facet_figure, line_figure, with_definitions
+from site_builder.pages.sor_sections import TOPIC_LEAD, topic_section
 
 OWN_REPORT = "platform_report"
 TEST_SOURCES = ("independent_tests",)
@@ -313,10 +314,12 @@ def build(ctx: Ctx) -> list[Page]:
                                *reports_vs_actions(ctx, t, rows), tests(ctx, t, rows), coc_rounds(ctx, t, rows),
                                latest_table(ctx, t, rows)) if f]
         area = ctx.policy_areas[t.area]
+        sor = topic_section(ctx, t.slug, t.areas, "../", TOPIC_LEAD[t.slug])
         notes = events_for(ctx, sources=sorted(ctx.sources), areas=t.areas)
         platforms = platforms_with_data(rows, ctx.platforms)
         pages.append(Page(
             path=f"topics/{t.slug}.md", title=area["name"], template="pages/topic.md.j2", nav="Topics",
             context={"area": area, "related": [ctx.policy_areas[a] for a in t.related], "figs": figures,
-                     "annotations": notes, "platforms": platforms}, figures=figures))
+                     "annotations": notes, "platforms": platforms, "sor": sor},
+            figures=figures + (sor["figures"] if sor else [])))
     return pages

@@ -70,7 +70,7 @@ SELECT
     o.period_end AS period_end_text
 FROM raw_observations AS o
 LEFT JOIN releases AS r ON r.release_id = o.release_id
-LEFT JOIN tax_platform_labels AS pl ON pl.label = o.platform_label
+LEFT JOIN (SELECT DISTINCT label, platform_id FROM tax_platform_labels) AS pl ON pl.label = o.platform_label
 LEFT JOIN tax_policy_labels AS pol ON pol.source_id = o.source_id AND pol.label = o.policy_label
 LEFT JOIN tax_metric_labels AS ml ON ml.source_id = o.source_id AND ml.label = o.metric_label
 LEFT JOIN tax_units AS u ON u.unit = o.unit
