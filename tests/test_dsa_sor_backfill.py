@@ -137,3 +137,50 @@ def test_check_refuses_generated_releases():
     con.execute("UPDATE releases SET release_id = 'dsa_sor-global-full-2025-07', obtained_via = 'fetched'")
     con.execute("UPDATE stg_observations SET release_id = 'dsa_sor-global-full-2025-07'")
     assert con.execute(check).fetchall() == []
+
+
+def test_a_worker_killed_mid_day_is_retried_on_a_new_pool(tmp_path, monkeypatch):
+    import os
+
+    raw, st = tmp_path / "raw", tmp_path / "store"
+    write_days(raw, JULY[:3])
+    marker = tmp_path / "died-once"
+    real = store.process_day
+
+    def dies_once(dump, *a, **kw):
+        if dump.day == JULY[1] and not marker.exists():
+            marker.write_text("x")
+            os._exit(137)  # killed (out of memory, say): the pool breaks
+        return real(dump, *a, **kw)
+
+    monkeypatch.setattr(store, "process_day", dies_once)
+    res = backfill(raw, JULY[0], JULY[2], store_dir=st, workers=2, retries=2)
+    assert not res.failed and sorted(r.dump for r in res.done) == [f"sor-global-{d}-full.zip" for d in JULY[:3]]
+    assert marker.exists() and res.manifest is not None
+
+
+def test_undated_statements_stop_the_day_and_keep_the_previous_partition(tmp_path):
+    from site_builder.dsa_sor.layout import parse_dump_path
+
+    raw, st = tmp_path / "raw", tmp_path / "store"
+    p = write_dump(raw, JULY[0], [day_rows(JULY[0])])
+    store.process_day(parse_dump_path(p), st)
+    write_dump(raw, JULY[0], [[row("a", created_at="2025-07-01T12:00:00.000000Z")]])  # regenerated in another format
+    with pytest.raises(InputError, match="1 statements have a created_at that is not a timestamp"):
+        store.process_day(parse_dump_path(p), st)
+    assert store.day_rows(st, "global", "full")[0].rows_read == 3
+    assert [x.name for x in (st / "slug=global" / "variant=full").iterdir()] == ["dump=2025-07-01"]
+
+
+def test_strays_without_uuid_are_all_kept(tmp_path):
+    from site_builder.dsa_sor.layout import parse_dump_path
+
+    raw, st = tmp_path / "raw", tmp_path / "store"
+    leaked = [row("", created_at="2025-07-02 00:01:00", platform_name=n) for n in ("TikTok", "X")]
+    store.process_day(parse_dump_path(write_dump(raw, JULY[0], [[row("a"), *leaked]])), st)
+    store.process_day(parse_dump_path(write_dump(raw, JULY[1], [[row("b", created_at="2025-07-02 08:00:00")]])), st)
+    con = duckdb.connect()
+    final = store.final_cube(st, "global", "full", con)
+    per = dict(final.filter("day = DATE '2025-07-02'").aggregate("platform_name, sum(rows)::INT", "platform_name").fetchall())
+    assert per == {"TikTok": 2, "X": 1}
+    assert {r["date"]: r["rows_deduplicated"] for r in store.manifest(st, "global", "full")}["2025-07-02"] == 0

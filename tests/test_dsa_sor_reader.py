@@ -154,3 +154,15 @@ def test_generated_dump_is_marked(tmp_path):
 
     p = write_dump(tmp_path / "raw", D1, [[row("a")]], comment=GENERATED_COMMENT)
     assert read(tmp_path, p).generated is True
+
+
+def test_rejected_row_with_a_line_break_is_reread_whole_and_swallows_no_other(tmp_path):
+    cols = columns("v2")
+    def bad(uuid: str, **kw) -> bytes:
+        return line(row(uuid, incompatible_content_ground="Bad BYTE here", **kw), cols).replace(b"BYTE", b"\xc3 x")
+    two_lines = bad("enc1", decision_facts="first line\nsecond line")
+    assert two_lines.count(b"\n") == 1
+    p = write_dump(tmp_path / "raw", D1, [[row("a"), two_lines, bad("enc2"), bad("enc3"), row("b")]])
+    m = read(tmp_path, p)
+    assert (m.rows_read, m.rows_recovered_encoding, m.rows_unreadable) == (5, 3, 0)
+    assert sum(c["rows"] for c in cube(tmp_path / "store", D1)) == 5

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -77,36 +78,47 @@ def backfill(raw: Path, first: date, last: date, *, store_dir: Path = store.DEFA
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     args = [(str(d.path), str(store_dir), str(scratch) if scratch else None, threads, force) for d in dumps]
     run = _on_dask if scheduler else _in_pool
-    for r in run(args, workers=workers, scheduler=scheduler, retries=retries):
-        (result.failed if r.error else result.done).append(r)
-        if progress:
-            progress(r)
-    result.manifest = store.write_manifest(store_dir, slug, variant)
+    try:
+        for r in run(args, workers=workers, scheduler=scheduler, retries=retries):
+            (result.failed if r.error else result.done).append(r)
+            if progress:
+                progress(r)
+    finally:  # what was read is in the store: the manifest says so even when the run stops
+        result.manifest = store.write_manifest(store_dir, slug, variant)
     return result
 
 
 def _in_pool(args: list[tuple], *, workers: int, scheduler: str | None, retries: int):  # type: ignore[no-untyped-def]
+    """Run the tasks on a process pool; a crashed task (or a worker killed, which breaks the pool:
+    the pool is then started again and every task in flight resubmitted) is retried."""
     attempts = dict.fromkeys(range(len(args)), 0)
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        running: dict[Future[TaskResult], int] = {pool.submit(day_task, *a): i for i, a in enumerate(args)}
-        while running:
-            fut = next(iter(_as_completed(running)))
-            i = running.pop(fut)
-            try:
-                r = fut.result()
-            except Exception as e:  # a crash of the task (not bad input): worth another try
-                r = TaskResult(Path(args[i][0]).name, error=f"{type(e).__name__}: {e}")
-            if r.error and not r.bad_input and attempts[i] < retries:
-                attempts[i] += 1
-                running[pool.submit(day_task, *args[i])] = i
-                continue
-            yield r
-
-
-def _as_completed(running: dict[Future[TaskResult], int]):  # type: ignore[no-untyped-def]
-    from concurrent.futures import as_completed
-
-    return as_completed(list(running))
+    waiting = list(range(len(args)))
+    while waiting:
+        with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+            running: dict[Future[TaskResult], int] = {pool.submit(day_task, *args[i]): i for i in waiting}
+            waiting = []
+            broken = False
+            for fut in as_completed(list(running)):
+                i = running[fut]
+                try:
+                    r = fut.result()
+                except BrokenProcessPool as e:
+                    broken = True
+                    r = TaskResult(Path(args[i][0]).name, error=f"worker process died: {e}")
+                except Exception as e:  # a crash of the task (not bad input): worth another try
+                    r = TaskResult(Path(args[i][0]).name, error=f"{type(e).__name__}: {e}")
+                if r.error and not r.bad_input and attempts[i] < retries:
+                    attempts[i] += 1
+                    if broken:
+                        waiting.append(i)
+                    else:
+                        try:
+                            running[pool.submit(day_task, *args[i])] = i
+                        except BrokenProcessPool:
+                            waiting.append(i)
+                    continue
+                yield r
+            waiting = sorted(set(waiting))
 
 
 def _on_dask(args: list[tuple], *, workers: int, scheduler: str | None, retries: int):  # type: ignore[no-untyped-def]

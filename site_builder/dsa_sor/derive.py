@@ -49,7 +49,7 @@ MEASURES: dict[str, str] = {
     "delay_impossible": "statements of reasons with an impossible content or decision date",
 }
 DAYS_COLUMNS = ("release_id", "date", "file", "url", "sha1", "schema_version", "rows_read", "rows_rejected",
-                "rows_unreadable", "rows_deduplicated")
+                "rows_unreadable", "rows_undated", "rows_deduplicated")
 
 
 @dataclass(frozen=True)

@@ -205,37 +205,41 @@ class DumpReader:
 
     def _reread(self, header: tuple[str, ...], columns: dict[str, str], rejected: list[tuple[str, int, int, str, str]],
                 names: dict[str, str], scratch: Path) -> None:
-        """Re-read rejected lines: invalid UTF-8 as latin-1, then the PHP backslash escape; list what is left."""
+        """Re-read rejected rows: invalid UTF-8 as latin-1, then the PHP backslash escape; list what is left.
+
+        Each rejected row is re-read from its raw bytes in a file of its own (so an open quote in one
+        can never swallow another), all files of an attempt in one query; a row counts as recovered
+        only when the re-read inserted exactly one row for it."""
         head = (",".join(header) + "\n").encode("utf-8")
-        todo = []
-        for path, line, offset, kind, message in rejected:
-            with open(path, "rb") as f:
-                f.seek(offset)
-                raw = f.readline().rstrip(b"\n")
-            todo.append((names[path], line, raw, kind, message))
+        todo = [(names[path], line, path, offset, kind, message) for path, line, offset, kind, message in rejected]
         # (counted as, latin-1 decode, repair the PHP backslash escape)
         attempts = (("encoding", True, False), ("encoding", True, True), ("backslash", False, True))
-        for kind, latin, repair in attempts:
-            picked = [t for t in todo if ("ENCODING" in t[3]) == latin]
+        for n, (kind, latin, repair) in enumerate(attempts):
+            picked = [t for t in todo if ("ENCODING" in t[4]) == latin]
             if not picked:
                 continue
-            retry = scratch / f"retry-{kind}-{int(repair)}.csv"
-            with retry.open("wb") as f:
-                f.write(head)
-                for t in picked:
-                    f.write(_repaired(t[2], latin, repair) + b"\n")
-            self._run([str(retry)], columns, '"')
-            again = {line - 2 for _, line, _, _, _ in self._rejects()}
-            recovered = len(picked) - len(again)
+            files = []
+            for i, t in enumerate(picked):
+                retry = scratch / f"retry-{n}-{i:06d}.csv"
+                retry.write_bytes(head + _raw_row(Path(t[2]), t[3], latin, repair) + b"\n")
+                files.append(str(retry))
+            self._run(files, columns, '"')
+            inserted = self._accepted()
+            again = {path for path, *_ in self._rejects()}
+            failed = [t for t, f in zip(picked, files) if f in again]
+            if inserted != len(picked) - len(failed):
+                raise InputError(f"{self.dump.name}/{picked[0][0]}", "re-reading the rejected rows gave another number of "
+                                 "rows than rows re-read", line=picked[0][1], got=inserted,
+                                 expected=f"{len(picked) - len(failed)} rows")
             if kind == "encoding":
-                self.counts.recovered_encoding += recovered
+                self.counts.recovered_encoding += inserted
             else:
-                self.counts.recovered_backslash += recovered
-            failed = [picked[i] for i in sorted(again)]
+                self.counts.recovered_backslash += inserted
             done = {(t[0], t[1]) for t in picked} - {(t[0], t[1]) for t in failed}
             todo = [t for t in todo if (t[0], t[1]) not in done]
-            retry.unlink()
-        for name, line, _, kind, message in todo:
+            for f in files:
+                Path(f).unlink()
+        for name, line, _, _, kind, message in todo:
             self.counts.unreadable.append((name, line, f"{kind}: {message}"))
 
     def write(self, out: Path) -> None:
@@ -270,6 +274,22 @@ def _repaired(raw: bytes, latin: bool, repair: bool) -> bytes:
     if repair:
         raw = raw.replace(b'\\"', b'\\""')
     return raw
+
+
+def _raw_row(path: Path, offset: int, latin: bool, repair: bool, max_lines: int = 1000) -> bytes:
+    """The raw bytes of the row that starts at ``offset``, made readable as ``_repaired`` says: its
+    line, and the next ones while a quoted field is still open (a text with a line break)."""
+    with path.open("rb") as f:
+        f.seek(offset)
+        row = _repaired(f.readline().rstrip(b"\n"), latin, repair)
+        for _ in range(max_lines):
+            if row.count(b'"') % 2 == 0:
+                break
+            more = f.readline()
+            if not more:
+                break
+            row += b"\n" + _repaired(more.rstrip(b"\n"), latin, repair)
+    return row
 
 
 def unreadable_csv(rows: list[tuple[str, int, str]]) -> str:

@@ -28,6 +28,7 @@ import duckdb
 from site_builder import settings
 from site_builder.dsa_sor.layout import DumpFile, read_sha1_file
 from site_builder.dsa_sor.reader import EDGE_MINUTES, DumpReader, sql, unreadable_csv
+from site_builder.errors import InputError
 
 DEFAULT_STORE = settings.CACHE_DIR / "dsa_sor"
 MANIFEST_FIELDS = (
@@ -97,8 +98,14 @@ def process_day(dump: DumpFile, store: Path = DEFAULT_STORE, *, scratch: Path | 
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         reader.write(tmp)
+        if counts.rows_undated:
+            raise InputError(dump.path, f"{counts.rows_undated:,} statements have a created_at that is not a timestamp, so "
+                             "no day can be given to them", cell="created_at", expected="'YYYY-MM-DD HH:MM:SS' (UTC)")
         stray = reader.con.execute("SELECT coalesce(sum(rows), 0) FROM sor_acc WHERE day <> $day",
                                    {"day": dump.day}).fetchall()[0]
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # the previous partition, if any, stays in place
+        raise
     finally:
         reader.close()
     rejected = counts.recovered_backslash + counts.recovered_encoding + len(counts.unreadable)
@@ -123,7 +130,12 @@ def _swap(tmp: Path, target: Path) -> None:
     gone = target.with_name(f"{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(gone)
-    tmp.rename(target)
+    try:
+        tmp.rename(target)
+    except OSError:
+        if gone.exists() and not target.exists():
+            gone.rename(target)  # put the previous partition back
+        raise
     shutil.rmtree(gone, ignore_errors=True)
 
 

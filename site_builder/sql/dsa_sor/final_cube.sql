@@ -15,7 +15,7 @@ WITH own AS (
   SELECT s.* FROM strays AS s
   WHERE list_contains($days, s.day)
     AND NOT EXISTS (SELECT 1 FROM edge AS e WHERE e.day = s.day AND e.uuid = s.uuid)
-  QUALIFY row_number() OVER (PARTITION BY s.uuid ORDER BY s.found_in) = 1
+  QUALIFY s.uuid IS NULL OR row_number() OVER (PARTITION BY s.uuid ORDER BY s.found_in, s.created_ts) = 1
 )
 SELECT day, schema_version, platform_name, category, category_addition, keywords, decision_visibility,
        decision_monetary, decision_provision, decision_account, decision_ground, automated_detection,

@@ -7,7 +7,7 @@ WITH strays AS (
   SELECT dump AS day, uuid FROM read_parquet($edges, hive_partitioning = true)
 ), marked AS (
   SELECT s.*, EXISTS (SELECT 1 FROM edge AS e WHERE e.day = s.day AND e.uuid = s.uuid) AS in_own,
-         row_number() OVER (PARTITION BY s.uuid ORDER BY s.found_in) AS nth
+         CASE WHEN s.uuid IS NULL THEN 1 ELSE row_number() OVER (PARTITION BY s.uuid ORDER BY s.found_in, s.created_ts) END AS nth
   FROM strays AS s
 )
 SELECT day,
