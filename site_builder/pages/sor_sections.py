@@ -26,7 +26,8 @@ TOPIC_LEAD = {"child-sexual-exploitation": ["csam", "grooming", "csam_deepfake",
               "terrorism-violent-extremism": ["terrorist_content", "public_security"],
               "bullying-harassment": ["cyber_bullying", "cyber_harassment", "cyber_violence"]}
 INTRO = ("Under Article 17 of the Digital Services Act a platform gives users in the EU a statement of reasons for each "
-         "decision that restricts their content or account, and files it with the European Commission's DSA "
+         "decision that restricts their content or account; under Article 24(5) online platforms (other than micro and "
+         "small enterprises; before 17 February 2024 only the very large ones) file it with the European Commission's DSA "
          "Transparency Database, which publishes every statement in daily files.")
 
 
