@@ -136,3 +136,14 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="module")
+def running_server():
+    """A pytest-httpserver on 127.0.0.1 for one test module (network tests never leave the machine)."""
+    from pytest_httpserver import HTTPServer
+
+    s = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    s.start()
+    yield s
+    s.stop()

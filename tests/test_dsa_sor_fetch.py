@@ -48,14 +48,6 @@ def no_backoff():
         yield
 
 
-@pytest.fixture(scope="module")
-def running_server():
-    s = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    s.start()
-    yield s
-    s.stop()
-
-
 @pytest.fixture
 def server(running_server):
     running_server.clear()

@@ -39,14 +39,6 @@ def no_backoff():
         yield
 
 
-@pytest.fixture(scope="module")
-def running_server():
-    s = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    s.start()
-    yield s
-    s.stop()
-
-
 @pytest.fixture
 def server(running_server):
     """The module's server on 127.0.0.1, with no handlers and an empty request log."""
